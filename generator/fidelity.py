@@ -45,9 +45,14 @@ def walk(nodes):
         yield from walk(node.get("children"))
 
 
-def published_text(document: dict) -> str:
-    """The document's published wording in reading order, as the fidelity test sees it."""
-    parts = [document.get("preamble") or ""]
+def published_text(document: dict, with_title: bool = True) -> str:
+    """The document's published wording in reading order, as the fidelity test sees it.
+
+    The title counts for completeness (a title line of the source must be on the site) but
+    not for invention: it is metadata, often taken from outside the excerpt.
+    """
+    parts = [document.get("title") or "" if with_title else "", document.get("preamble") or "",
+             document.get("closing") or ""]
     for node in walk(document.get("sections")):
         parts.append(printed_number(document, node) + (node.get("title") or ""))
         parts.append(node.get("text") or "")
@@ -133,7 +138,7 @@ def invented_paragraphs(rule: SourceRule, document: dict, sources_dir: Path) -> 
         source = source.replace(reads, replacement)
     return [
         paragraph
-        for paragraph in published_text(document).splitlines()
+        for paragraph in published_text(document, with_title=False).splitlines()
         if squeeze(paragraph) and squeeze(paragraph) not in source
     ]
 

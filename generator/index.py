@@ -1,0 +1,169 @@
+"""Phase 3 — index: build the model from validated data and compute every cross-cutting view.
+
+Departments' items, predecessor links, backlinks of cross-references, topics and years are
+derived here, once; nothing derived is ever typed in the YAML.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from .load import RawData
+from .model import (DEFAULT_NUMBERING, Corpus, Department, Document, Node, Note, Role, Topic)
+
+
+def _notes(raw_notes) -> list[Note]:
+    return [Note(type=n["type"], reason=n["reason"], reads=n.get("reads", ""), published=n.get("published", ""))
+            for n in raw_notes or []]
+
+
+def _node(raw: dict, document: Document, parent: Node | None) -> Node:
+    node = Node(
+        document=document,
+        id=raw["id"],
+        kind=raw["kind"],
+        number=raw.get("number", ""),
+        title=raw.get("title", ""),
+        text=raw.get("text", ""),
+        measures=[dict(m) for m in raw.get("measures") or []],
+        lead=raw.get("lead", ""),
+        participants=list(raw.get("participants") or []),
+        responsibility=raw.get("responsibility", ""),
+        deadline=raw.get("deadline", ""),
+        indicator=dict(raw["indicator"]) if raw.get("indicator") else None,
+        implements_refs=list(raw.get("implements") or []),
+        belongs_to_ref=raw.get("belongs_to", ""),
+        notes=_notes(raw.get("notes")),
+        parent=parent,
+    )
+    node.children = [_node(child, document, node) for child in raw.get("children") or []]
+    return node
+
+
+def _document(raw: dict) -> Document:
+    document = Document(
+        id=raw["id"],
+        title=raw["title"],
+        short_title=raw.get("short_title") or raw["title"],
+        kind=raw["kind"],
+        issuer=raw["issuer"],
+        number=raw["number"],
+        date=raw["date"],
+        year=raw["year"],
+        period=list(raw.get("period") or []),
+        excerpt=bool(raw.get("excerpt")),
+        source=raw["source"],
+        metadata_sources=[dict(m) for m in raw.get("metadata_sources") or []],
+        numbering={**DEFAULT_NUMBERING, **(raw.get("numbering") or {})},
+        notes=_notes(raw.get("notes")),
+        preamble=raw.get("preamble", ""),
+        closing=raw.get("closing", ""),
+    )
+    document.sections = [_node(n, document, None) for n in raw["sections"]]
+    return document
+
+
+def _departments(entries) -> list[Department]:
+    departments = [
+        Department(
+            id=e["id"], name=e["name"], full_name=e["full_name"], english=e["english"], category=e["category"],
+            aliases=list(e.get("aliases") or []), parent_id=e.get("parent", ""),
+            successor_id=(e.get("successor") or {}).get("id", ""),
+            successor_year=(e.get("successor") or {}).get("year"), note=e.get("note", ""),
+        )
+        for e in entries or []
+    ]
+    by_id = {d.id: d for d in departments}
+    for department in departments:
+        if department.parent_id:
+            department.parent = by_id[department.parent_id]
+            department.parent.units.append(department)
+        if department.successor_id:
+            department.successor = by_id[department.successor_id]
+            department.successor.predecessors.append(department)
+    return departments
+
+
+def _attach_roles(corpus: Corpus) -> None:
+    for node in corpus.nodes:
+        printed = ([(node.lead, True)] if node.lead else []) + [(p, False) for p in node.participants]
+        for name, is_lead in printed:
+            department = corpus.departments_by_name[name]
+            node.roles.append(Role(node, department, name, is_lead))
+        for measure in node.measures:
+            department = corpus.departments_by_name[measure["addressee"]]
+            node.roles.append(Role(node, department, measure["addressee"], False, as_addressee=True))
+        for role in node.roles:
+            role.department.roles.append(role)
+
+
+def _attach_references(corpus: Corpus) -> None:
+    for node in corpus.nodes:
+        for ref in node.implements_refs:
+            target = corpus.nodes_by_ref[ref]
+            node.implements.append(target)
+            target.implemented_by.append(node)
+        if node.belongs_to_ref:
+            node.belongs_to = corpus.nodes_by_ref[node.belongs_to_ref]
+            node.belongs_to.placed_here.append(node)
+
+
+def topic_matches(topic: Topic, node: Node) -> bool:
+    if node.ref in topic.exclude:
+        return False
+    if node.ref in topic.include:
+        return True
+    if node.kind in ("chapter", "section") and node.children:
+        return False  # containers join a topic only when named explicitly; their items carry it
+    wording = node.title + node.text + "".join(m["text"] for m in node.measures)
+    return any(keyword in wording for keyword in topic.keywords)
+
+
+def _attach_topics(corpus: Corpus) -> None:
+    for topic in corpus.topics:
+        topic.items = [n for n in corpus.nodes if topic_matches(topic, n)]
+        topic.items.sort(key=lambda n: n.document.year)  # stable: document order within a year
+        for node in topic.items:
+            node.topics.append(topic)
+
+
+@dataclass
+class YearEntry:
+    """What a year page lists: documents issued, items scheduled, targets due."""
+
+    year: int
+    issued: list[Document] = field(default_factory=list)
+    scheduled: list[Document] = field(default_factory=list)  # documents whose tasks fall in the year
+    targets: list[Document] = field(default_factory=list)  # documents whose period ends in the year
+
+
+def years_of(corpus: Corpus) -> dict[int, YearEntry]:
+    years: dict[int, YearEntry] = defaultdict(lambda: YearEntry(0))
+    for document in corpus.documents:
+        entry = years[document.year]
+        entry.issued.append(document)
+        if document.kind in ("implementation-plan", "task-list"):
+            entry.scheduled.append(document)
+        if document.period:
+            years[document.period[1]].targets.append(document)
+    for year, entry in years.items():
+        entry.year = year
+    return dict(sorted(years.items()))
+
+
+def build_corpus(raw: RawData) -> Corpus:
+    """Model + indexes from data that `validate` accepted."""
+    documents = sorted((_document(d) for d in raw.documents), key=lambda d: (d.year, d.id))
+    departments = _departments(raw.departments)
+    topics = [
+        Topic(id=t["id"], name=t["name"], description=t.get("description", ""), keywords=list(t["keywords"]),
+              include=list(t.get("include") or []), exclude=list(t.get("exclude") or []))
+        for t in raw.topics or []
+    ]
+    corpus = Corpus(documents=documents, departments=departments, topics=topics)
+    corpus.nodes_by_ref = {n.ref: n for n in corpus.nodes}
+    corpus.departments_by_name = {name: d for d in departments for name in [d.name, *d.aliases]}
+    _attach_roles(corpus)
+    _attach_references(corpus)
+    _attach_topics(corpus)
+    return corpus

@@ -1,0 +1,303 @@
+"""Phase 4 — render: the corpus to page bodies (HTML strings) and data files.
+
+Our own Jinja environment with autoescape on: every value from YAML is text. MkDocs' Jinja
+(which does not autoescape) never sees data values as template code. Links are made relative
+to the page that holds them, so the site works under any sub-path.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+
+from . import charts
+from .downloads import downloads
+from .index import years_of
+from .model import GAP_MARK, KIND_LABELS, Corpus, Document, Node
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "generator"
+NOTE_LABELS = {"correction": "校正", "gap": "缺损", "editorial": "编者按"}
+FIELD_LABELS = {"number": "文号", "date": "日期", "issuer": "发文机关"}
+TIMELINE = range(2015, 2036)
+CAMPAIGN = re.compile(r"“([^“”]{1,12}?(?:19|20)\d{2})”")
+GOAL = re.compile(r"^(?:到|展望)((?:19|20)\d{2})年")
+HORIZON = re.compile(r"(?:—|-|～)((?:19|20)\d{2})年")
+
+
+@dataclass
+class RenderedPage:
+    """One page for the site builder: where it goes, its plain-text title and its HTML body."""
+
+    uri: str  # source path, e.g. "plan-2023/t-1.md" → URL plan-2023/t-1/
+    url: str
+    title: str
+    html: str
+    description: str = ""
+
+
+@dataclass
+class RenderedSite:
+    pages: list[RenderedPage] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # site path → content
+    nav: list[tuple[str, str]] = field(default_factory=list)  # (title, uri) of the documents
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """Link from one site-relative directory URL to another (or to a file)."""
+    target, _, fragment = to_url.partition("#")
+    start = posixpath.dirname(from_url.rstrip("/") + "/x") if from_url else "."
+    path = posixpath.relpath(target or ".", start or ".")
+    if target.endswith("/") or target == "":
+        path = path.rstrip("/") + "/"
+    if path == "./":
+        path = "./"
+    return path + (f"#{fragment}" if fragment else "")
+
+
+def _uri(url: str) -> str:
+    """The source path MkDocs needs for a directory URL: "a/b/" → "a/b.md", "a/" → "a/index.md"."""
+    path = url.rstrip("/")
+    return f"{path}/index.md" if "/" not in path else f"{path}.md"
+
+
+class Renderer:
+    def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR):
+        self.corpus = corpus
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(template_dir),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=False,
+        )
+
+    def page(self, template: str, url: str, title: str, description: str = "", **context) -> RenderedPage:
+        marked: set = set()
+
+        def segments(node: Node, paragraph: str):
+            return _segments(node, paragraph, marked)
+
+        def role_for(node: Node, measure: dict):
+            return next(r for r in node.roles if r.as_addressee and r.printed == measure["addressee"])
+
+        html = self.env.get_template(template).render(
+            rel=lambda target: relative(url, target),
+            segments=segments,
+            role_for=role_for,
+            kind_labels=KIND_LABELS,
+            note_labels=NOTE_LABELS,
+            field_labels=FIELD_LABELS,
+            **context,
+        )
+        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description)
+
+    # -- pages -------------------------------------------------------------------------------
+    def document_pages(self, document: Document):
+        counts = defaultdict(int)
+        for node in document.nodes:
+            counts[node.kind] += 1
+        yield self.page("document.html", document.url, document.title,
+                        description=f"{document.issuer}{document.year}年发布的《{document.title}》全文与条目。",
+                        document=document, counts=sorted(counts.items(), key=lambda kv: list(KIND_LABELS).index(kv[0])))
+        pages = [n for n in document.nodes if n.has_page]
+        for index, node in enumerate(pages):
+            trail = [("documents/", "文件"), (document.url, document.short_title)]
+            trail += [(a.url, a.heading) for a in node.ancestors] + [(node.url, node.heading)]
+            rows = [c for c in node.children if c.kind == "indicator"]
+            yield self.page(
+                "node.html", node.url, f"{node.heading} · {document.short_title}",
+                description=node.summary, node=node, document=document, trail=trail,
+                previous=pages[index - 1] if index else None,
+                next=pages[index + 1] if index + 1 < len(pages) else None,
+                indicator_chart=charts.indicator_chart(rows) if rows else "",
+            )
+
+    def documents_page(self):
+        return self.page("documents.html", "documents/", "文件",
+                         documents=[(d, len(d.nodes)) for d in self.corpus.documents])
+
+    def department_pages(self):
+        corpus = self.corpus
+        groups = []
+        for category, label in _category_order(corpus):
+            members = [d for d in corpus.departments if d.category == category]
+            members.sort(key=lambda d: (-d.named_count, d.name))
+            groups.append((category, label, [(d, _per_document(d, corpus.documents)) for d in members]))
+        yield self.page("departments.html", "departments/", "部门", groups=groups, documents=corpus.documents,
+                        chart=charts.department_chart(corpus.departments))
+        for department in corpus.departments:
+            by_document = []
+            for document in corpus.documents:
+                roles = [r for r in department.roles if r.node.document is document]
+                if roles:
+                    by_document.append((
+                        document,
+                        _unique([r.node for r in roles if r.is_lead]),
+                        _unique([r.node for r in roles if not r.is_lead and not r.as_addressee]),
+                        _unique([r.node for r in roles if r.as_addressee]),
+                    ))
+            yield self.page("department.html", department.url, department.name,
+                            description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
+                            department=department, by_document=by_document)
+
+    def year_pages(self):
+        years = self._year_contents()
+        timeline = [(year, years[year]["lines"]) for year in TIMELINE if year in years]
+        yield self.page("years.html", "years/", "年份", timeline=timeline)
+        for year, content in years.items():
+            yield self.page("year.html", f"years/{year}/", f"{year}年", year=year,
+                            issued=content["issued"], scheduled=content["scheduled"],
+                            targets=content["targets"], campaigns=content["campaigns"])
+
+    def topic_pages(self):
+        yield self.page("topics.html", "topics/", "专题", topics=self.corpus.topics)
+        for topic in self.corpus.topics:
+            by_document = [(d, [n for n in topic.items if n.document is d]) for d in self.corpus.documents]
+            yield self.page("topic.html", topic.url, topic.name, topic=topic,
+                            by_document=[(d, items) for d, items in by_document if items])
+
+    def coverage_page(self):
+        documents = []
+        for document in self.corpus.documents:
+            items = [n for n in document.nodes if n.kind in ("measure", "column")]
+            if items:
+                uncovered = [n for n in items if not n.implemented_by]
+                documents.append((document, uncovered, len(items) - len(uncovered)))
+        return self.page("coverage.html", "coverage/", "落实覆盖", documents=documents)
+
+    # -- years ---------------------------------------------------------------------------------
+    def _year_contents(self) -> dict:
+        corpus = self.corpus
+        years: dict[int, dict] = defaultdict(lambda: {"issued": [], "scheduled": [], "targets": [],
+                                                      "campaigns": [], "lines": []})
+        for year, entry in years_of(corpus).items():
+            years[year]["issued"] = entry.issued
+            for document in entry.scheduled:
+                groups = []
+                for top in document.sections:
+                    tasks = [n for n in top.walk() if n.kind == "task"]
+                    if tasks:
+                        groups.append((top, tasks))
+                years[year]["scheduled"].append((document, groups))
+        for node in corpus.nodes:
+            for paragraph in node.paragraphs:
+                if match := GOAL.match(paragraph):
+                    years[int(match[1])]["targets"].append(_Target(f"{node.document.short_title}提出的目标", [paragraph], node))
+            if node.kind == "indicator" and node.indicator.get("target_year", "").isdigit():
+                target_year = int(node.indicator["target_year"])
+                targets = years[target_year]["targets"]
+                table = next((t for t in targets if t.indicators is not None and t.document is node.document), None)
+                if table is None:
+                    table = _Target(f"{node.document.short_title}的主要指标", [], node.parent, indicators=[])
+                    table.document = node.document
+                    targets.append(table)
+                table.indicators.append(node)
+            wording = node.text + "".join(m["text"] for m in node.measures)
+            for name in CAMPAIGN.findall(wording):
+                campaign_year = int(name[-4:])
+                campaigns = years[campaign_year]["campaigns"]
+                entry = next((c for c in campaigns if c[0] == name), None)
+                if entry is None:
+                    campaigns.append((name, [node]))
+                elif node not in entry[1]:
+                    entry[1].append(node)
+        for document in corpus.documents:
+            for paragraph in document.preamble.split("\n"):
+                for match in HORIZON.finditer(paragraph):
+                    horizon = int(match[1])
+                    if horizon > document.year:
+                        label = f"{document.short_title}引用的远景期限"
+                        quote = _sentence_around(paragraph, match.start())
+                        years[horizon]["targets"].append(_Target(label, [quote], None, doc=document))
+        for year, content in years.items():
+            lines = [f"发布：{d.short_title}" for d in content["issued"]]
+            lines += [f"安排任务：{d.short_title}（{sum(len(t) for _, t in g)}项）" for d, g in content["scheduled"]]
+            lines += [f"到期目标：{t.label}" for t in content["targets"]]
+            lines += [f"专项行动：{'、'.join(name for name, _ in content['campaigns'])}"] if content["campaigns"] else []
+            content["lines"] = lines
+        return dict(sorted(years.items()))
+
+    def render(self) -> RenderedSite:
+        site = RenderedSite()
+        site.pages.append(self.documents_page())
+        for document in self.corpus.documents:
+            site.pages.extend(self.document_pages(document))
+            site.nav.append((document.short_title, _uri(document.url)))
+        site.pages.extend(self.department_pages())
+        site.pages.extend(self.year_pages())
+        site.pages.extend(self.topic_pages())
+        site.pages.append(self.coverage_page())
+        site.files.update(downloads(self.corpus))
+        return site
+
+
+class _Target:
+    """A target due in a year: goal paragraphs, or an indicator table, with where it comes from."""
+
+    def __init__(self, label, paragraphs, source, indicators=None, doc=None):
+        self.label, self.paragraphs, self.source, self.indicators = label, paragraphs, source, indicators
+        self.document = doc or (source.document if source else None)
+
+
+def _sentence_around(paragraph: str, position: int) -> str:
+    start = max(paragraph.rfind("。", 0, position), paragraph.rfind("，", 0, position - 40 if position > 40 else 0)) + 1
+    end = paragraph.find("。", position)
+    return paragraph[start: end + 1 if end >= 0 else len(paragraph)]
+
+
+def _segments(node: Node, paragraph: str, marked: set) -> list[tuple[str, str, int]]:
+    """Split a paragraph into text, gap markers and corrected passages, each tied to its 校注 number."""
+    gap_notes = [i for i, n in enumerate(node.notes, 1) if n.type == "gap"]
+    corrections = [(i, n.published) for i, n in enumerate(node.notes, 1) if n.type == "correction" and n.published]
+    result: list[tuple[str, str, int]] = []
+    pieces = paragraph.split(GAP_MARK)
+    for index, piece in enumerate(pieces):
+        result.extend(_mark_corrections(node, piece, corrections, marked))
+        if index < len(pieces) - 1:
+            gap_index = len([k for k, _, _ in result if k == "gap"])
+            note = gap_notes[min(gap_index, len(gap_notes) - 1)] if gap_notes else 0
+            result.append(("gap", "", note))
+    return result
+
+
+def _mark_corrections(node, text, corrections, marked):
+    for note, published in corrections:
+        key = (id(node), note)
+        position = text.find(published)
+        if key not in marked and position >= 0:
+            marked.add(key)
+            before, after = text[:position], text[position + len(published):]
+            return (_mark_corrections(node, before, corrections, marked)
+                    + [("corrected", published, note)]
+                    + _mark_corrections(node, after, corrections, marked))
+    return [("text", text, 0)] if text else []
+
+
+def _unique(nodes):
+    seen, result = set(), []
+    for node in nodes:
+        if id(node) not in seen:
+            seen.add(id(node))
+            result.append(node)
+    return result
+
+
+def _per_document(department, documents):
+    counts = []
+    for document in documents:
+        roles = [r for r in department.roles if r.node.document is document and not r.as_addressee]
+        counts.append((len(_unique([r.node for r in roles if r.is_lead])), len(_unique([r.node for r in roles]))))
+    return counts
+
+
+def _category_order(corpus: Corpus):
+    from .model import CATEGORY_LABELS
+    present = {d.category for d in corpus.departments}
+    return [(c, label) for c, label in CATEGORY_LABELS.items() if c in present]
+
+
+def render_site(corpus: Corpus) -> RenderedSite:
+    return Renderer(corpus).render()
