@@ -5,12 +5,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import DATA_DIR, DataError, load_corpus
+from .pipeline import DATA_DIR, DataError, data_dir, load_corpus
 
 
 def _check(args) -> int:
     try:
-        corpus = load_corpus(Path(args.data))
+        corpus = load_corpus(Path(args.data) if args.data else None)
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -48,7 +48,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser("check", help="validate data/ and report every problem")
-    check.add_argument("--data", default=str(DATA_DIR))
+    check.add_argument("--data", default=None, help="default: data/ or $IPP_DATA_DIR")
     check.set_defaults(run=_check)
 
     plan = commands.add_parser("import-plan", help="import an annual 推进计划 text into YAML")

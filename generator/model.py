@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-GAP_MARK = "⟦gap⟧"
+from .text import DEFAULT_NUMBERING, GAP_MARK, printed_number
 KIND_LABELS = {
     "chapter": "部分",
     "section": "节",
@@ -33,14 +33,6 @@ CATEGORY_LABELS = {
     "public-institution": "事业单位",
     "cnipa-unit": "国家知识产权局内设机构",
     "generic": "泛指主体",
-}
-DEFAULT_NUMBERING = {
-    "chapter": "{}、",
-    "section": "（{}）",
-    "task": "{}．",
-    "column": "专栏{}",
-    "indicator": "{}.",
-    "measure": "{}",
 }
 # Kinds shown on pages of their own; indicators live as rows (anchors) on their section's page.
 PAGE_KINDS = {"chapter", "section", "measure", "column", "task"}
@@ -150,9 +142,7 @@ class Node:
 
     @property
     def printed_number(self) -> str:
-        if not self.number:
-            return ""
-        return self.document.numbering.get(self.kind, "{}").format(self.number)
+        return printed_number(self.document.numbering, self.kind, self.number)
 
     @property
     def lead_phrase(self) -> str:

@@ -13,8 +13,7 @@ from pathlib import Path
 import jsonschema
 
 from .load import LocatedDict, LocatedList, Problem, RawData
-
-GAP_MARK = "⟦gap⟧"
+from .text import GAP_MARK, printed_number, squeeze
 # Kinds numbered through the whole document; chapters and sections are numbered per parent.
 DOCUMENT_WIDE_NUMBERS = {"task", "column", "indicator"}
 
@@ -152,7 +151,8 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, documen
         if has_gap_mark and not any(n.get("type") == "gap" for n in notes):
             problems.append(Problem(file, node.line_of("text"), f"text marks a gap ({GAP_MARK}) but no note of type gap explains it"))
         for note in notes:
-            if note.get("type") == "correction" and note.get("published") and note["published"] not in _node_wording(node):
+            published = squeeze(note.get("published") or "")
+            if note.get("type") == "correction" and published and published not in squeeze(_node_wording(node, document)):
                 problems.append(Problem(file, note.line_of("published"), f"correction publishes '{note['published']}', which is not in this item"))
 
     for node, _ in walk(document.get("sections")):
@@ -165,8 +165,10 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, documen
     return problems
 
 
-def _node_wording(node) -> str:
-    parts = [node.get("title") or "", node.get("text") or "", node.get("number") or "",
+def _node_wording(node, document) -> str:
+    """Everything an item publishes, its number as printed included."""
+    heading = printed_number(document.get("numbering"), node.get("kind"), node.get("number")) + (node.get("title") or "")
+    parts = [heading, node.get("text") or "",
              node.get("responsibility") or "", node.get("deadline") or ""]
     parts += [m.get("text") or "" for m in node.get("measures") or [] if isinstance(m, dict)]
     parts += [str(v) for v in (node.get("indicator") or {}).values()]

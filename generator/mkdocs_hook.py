@@ -1,0 +1,74 @@
+"""The only place MkDocs meets the generator: a hook that hands it our pages and data files.
+
+Event order (mkdocs/commands/build.py): on_config → on_files → on_nav → per page
+on_page_markdown → on_page_content → template. We run the core pipeline in on_config (so an
+edit under data/ is picked up by every `mkdocs serve` rebuild), add virtual files in on_files
+(`File.generated`, as mkdocs-gen-files does), and put our escaped HTML in place of the
+page's Markdown output in on_page_content.
+"""
+from __future__ import annotations
+
+import html
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # hooks are loaded by path; make the package importable too
+    sys.path.insert(0, str(ROOT))
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.structure.files import File  # noqa: E402
+
+from generator.pipeline import DataError, load_corpus  # noqa: E402
+from generator.render import RenderedSite, render_site  # noqa: E402
+
+_site: RenderedSite | None = None
+_pages: dict = {}
+
+# Hand-written pages and generated index pages; documents are inserted after 首页.
+NAV_TAIL = [
+    {"部门": "departments/index.md"},
+    {"年份": "years/index.md"},
+    {"专题": "topics/index.md"},
+    {"数据下载": "data.md"},
+    {"关于": ["about.md", "editing.md", "coverage/index.md"]},
+]
+
+
+def on_config(config):
+    global _site, _pages
+    try:
+        corpus = load_corpus()
+    except DataError as error:
+        raise PluginError(f"{len(error.problems)} problem(s) in the data:\n{error}") from None
+    _site = render_site(corpus)
+    _pages = {page.uri: page for page in _site.pages}
+    # Material renders nav titles as HTML: escape ours. One entry per document, never per item.
+    documents = ["documents/index.md"] + [{html.escape(title): uri} for title, uri in _site.nav]
+    config["nav"] = [{"首页": "index.md"}, {"文件": documents}, *NAV_TAIL]
+    return config
+
+
+def on_files(files, config):
+    for page in _site.pages:
+        files.append(File.generated(config, page.uri, content=f"<!-- generated: {page.uri} -->\n"))
+    for path, content in _site.files.items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    rendered = _pages.get(page.file.src_uri)
+    if rendered is None:
+        return markdown
+    # Material prints page titles and meta values unescaped; give it escaped text.
+    page.meta["title"] = html.escape(rendered.title)
+    if rendered.description:
+        page.meta["description"] = html.escape(rendered.description, quote=True)
+    page.meta["ipp_generated"] = True
+    return ""
+
+
+def on_page_content(content, page, config, files):
+    rendered = _pages.get(page.file.src_uri)
+    return rendered.html if rendered is not None else content
