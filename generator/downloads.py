@@ -8,9 +8,9 @@ import csv
 import io
 import json
 
-from .model import GAP_MARK, Corpus, Node
+from .model import Corpus, Node
+from .text import GAP_MARK, GAP_TEXT
 
-GAP_TEXT = "［原文缺损］"
 JOIN = "；"
 
 DOCUMENT_COLUMNS = ["id", "title", "issuer", "number", "date", "year", "url"]
@@ -28,7 +28,7 @@ def plain_text(node: Node) -> str:
 
 
 def item_title(node: Node) -> str:
-    return node.title or (node.lead_phrase if node.kind == "measure" else "")
+    return (node.title or (node.lead_phrase if node.kind == "measure" else "")).replace(GAP_MARK, GAP_TEXT)
 
 
 def document_rows(corpus: Corpus) -> list[dict]:

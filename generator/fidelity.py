@@ -23,7 +23,7 @@ def walk(nodes):
         yield from walk(node.get("children"))
 
 
-def published_text(document: dict, with_title: bool = True) -> str:
+def published_text(document: dict, with_title: bool = True, gap_text: str = "") -> str:
     """The document's published wording in reading order, as the fidelity test sees it.
 
     The title counts for completeness (a title line of the source must be on the site) but
@@ -39,7 +39,7 @@ def published_text(document: dict, with_title: bool = True) -> str:
         parts.append(node.get("deadline") or "")
         indicator = node.get("indicator") or {}
         parts.extend(str(indicator.get(k) or "") for k in ("unit", "baseline", "target", "increase", "attribute", "note"))
-    return "\n".join(parts).replace(GAP_MARK, "")
+    return "\n".join(parts).replace(GAP_MARK, gap_text)
 
 
 def corrections(document: dict) -> list[tuple[str, str]]:

@@ -30,7 +30,7 @@ def _node(raw: dict, document: Document, parent: Node | None) -> Node:
         participants=list(raw.get("participants") or []),
         responsibility=raw.get("responsibility", ""),
         deadline=raw.get("deadline", ""),
-        indicator=dict(raw["indicator"]) if raw.get("indicator") else None,
+        indicator={"note": "", **raw["indicator"]} if raw.get("indicator") else None,
         implements_refs=list(raw.get("implements") or []),
         belongs_to_ref=raw.get("belongs_to", ""),
         notes=_notes(raw.get("notes")),

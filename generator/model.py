@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .text import DEFAULT_NUMBERING, GAP_MARK, printed_number
+from .text import DEFAULT_NUMBERING, GAP_MARK, GAP_TEXT, printed_number
 KIND_LABELS = {
     "chapter": "部分",
     "section": "节",
@@ -154,7 +154,7 @@ class Node:
     @property
     def heading(self) -> str:
         """Title as readers see it; items without a printed title get a descriptive one."""
-        title = self.title or (self.lead_phrase if self.kind == "measure" else "")
+        title = (self.title or (self.lead_phrase if self.kind == "measure" else "")).replace(GAP_MARK, GAP_TEXT)
         if self.kind == "column":
             return f"专栏{self.number}　{title}".strip()
         if self.kind == "task" and not title:
@@ -166,7 +166,7 @@ class Node:
     @property
     def summary(self) -> str:
         """A short plain-text line for listings (first 60 characters of the wording)."""
-        text = (self.text or " ".join(m["text"] for m in self.measures)).replace(GAP_MARK, "…")
+        text = (self.text or " ".join(m["text"] for m in self.measures)).replace(GAP_MARK, GAP_TEXT)
         first = text.split("\n", 1)[0]
         return first if len(first) <= 60 else first[:60] + "…"
 

@@ -17,7 +17,8 @@ import jinja2
 from . import charts
 from .downloads import downloads
 from .index import years_of
-from .model import GAP_MARK, KIND_LABELS, Corpus, Document, Node
+from .model import KIND_LABELS, Corpus, Document, Node
+from .text import GAP_MARK, GAP_TEXT
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "generator"
 NOTE_LABELS = {"correction": "校正", "gap": "缺损", "editorial": "编者按"}
@@ -88,6 +89,7 @@ class Renderer:
             segments=segments,
             role_for=role_for,
             kind_labels=KIND_LABELS,
+            gap_text=GAP_TEXT,
             note_labels=NOTE_LABELS,
             field_labels=FIELD_LABELS,
             **context,

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-GAP_MARK = "⟦gap⟧"
+GAP_MARK = "⟦gap⟧"  # in YAML: where the source cannot be read
+GAP_TEXT = "［原文缺损］"  # what readers see there
 DEFAULT_NUMBERING = {
     "chapter": "{}、",
     "section": "（{}）",

@@ -36,9 +36,6 @@ def _line_at(value, path) -> int:
 
 def _describe(error: jsonschema.ValidationError) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
-    if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        return f"{where}: unknown field {', '.join(repr(e) for e in extra)}"
     if error.validator == "required":
         return f"{where}: {error.message.replace(' is a required property', '')} is required"
     if error.validator == "type":
@@ -53,10 +50,15 @@ def _describe(error: jsonschema.ValidationError) -> str:
 def check_schema(value, schema: dict, file: str) -> list[Problem]:
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
-    for error in sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.absolute_path))):
-        # Report the most specific cause of a failed anyOf/oneOf rather than the umbrella error.
-        line = _line_at(value, list(error.absolute_path))
-        problems.append(Problem(file, line, _describe(error)))
+    for error in validator.iter_errors(value):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties":
+            # One problem per unknown key, on the key's own line.
+            for key in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
+                where = ".".join(map(str, path)) or "(top level)"
+                problems.append(Problem(file, _line_at(value, path + [key]), f"{where}: unknown field '{key}'"))
+            continue
+        problems.append(Problem(file, _line_at(value, path), _describe(error)))
     return problems
 
 

@@ -60,6 +60,7 @@ def page_text(path: Path) -> str:
     start = source.find('<article class="md-content__inner')
     body = source[start:] if start >= 0 else source
     body = re.sub(r"<script.*?</script>", "", body, flags=re.S)
+    body = re.sub(r'<sup class="ipp-noteref">.*?</sup>', "", body, flags=re.S)  # 校注 markers, not text
     return html.unescape(re.sub(r"<[^>]+>", "", body))
 
 

@@ -1,0 +1,109 @@
+"""Bad input: every problem at once, one line each, `data/…/file.yml:LINE: what is wrong`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_check
+from generator.load import load_data
+from generator.validate import validate
+
+PLAN = "documents/plan-2023.yml"
+
+
+def problems_for(data_dir: Path) -> list[str]:
+    return [str(p) for p in validate(load_data(data_dir))]
+
+
+def edit(data_dir: Path, relative: str, old: str, new: str, occurrence: int = 1) -> int:
+    """Replace the n-th occurrence of `old` in a data file; return the 1-based line it is on."""
+    path = data_dir / relative
+    text = path.read_text(encoding="utf-8")
+    position = -1
+    for _ in range(occurrence):
+        position = text.index(old, position + 1)
+    path.write_text(text[:position] + new + text[position + len(old):], encoding="utf-8")
+    return text.count("\n", 0, position) + 1
+
+
+def test_real_data_is_valid():
+    assert problems_for(Path(__file__).resolve().parent.parent / "data") == []
+
+
+def test_yaml_syntax_error(data_copy):
+    line = edit(data_copy, PLAN, "  title: 完善知识产权制度\n", "  title: [完善知识产权制度\n")
+    problems = problems_for(data_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith(f"data/{PLAN}:")
+    assert "YAML syntax error" in problems[0]
+    reported = int(problems[0].split(":")[1])
+    assert line <= reported <= line + 2
+
+
+def test_unknown_field(data_copy):
+    line = edit(data_copy, PLAN, "      kind: task\n", "      kind: task\n      lead_department: 国家知识产权局\n") + 1
+    assert f"data/{PLAN}:{line}: sections.0.children.0.children.0: unknown field 'lead_department'" in problems_for(data_copy)
+
+
+def test_wrong_type(data_copy):
+    line = edit(data_copy, PLAN, "year: 2023", "year: 二〇二三")
+    assert f"data/{PLAN}:{line}: year: expected integer, got str '二〇二三'" in problems_for(data_copy)
+
+
+def test_wrong_kind(data_copy):
+    line = edit(data_copy, PLAN, "kind: task", "kind: tsak")
+    problems = problems_for(data_copy)
+    assert any(p.startswith(f"data/{PLAN}:{line}:") and "'tsak' is not one of" in p for p in problems), problems
+
+
+def test_duplicate_id(data_copy):
+    line = edit(data_copy, PLAN, "id: t-2\n", "id: t-1\n")
+    first = (data_copy / PLAN).read_text(encoding="utf-8").splitlines().index("    - id: t-1") + 1
+    assert f"data/{PLAN}:{line}: duplicate id 't-1' (first at line {first})" in problems_for(data_copy)
+
+
+def test_duplicate_number(data_copy):
+    line = edit(data_copy, PLAN, "number: '2'\n", "number: '1'\n")
+    problems = problems_for(data_copy)
+    assert any(p.startswith(f"data/{PLAN}:{line}: duplicate task number '1'") for p in problems), problems
+
+
+def test_unknown_department(data_copy):
+    line = edit(data_copy, PLAN, "lead: 国家知识产权局", "lead: 国家知识产权总局")
+    assert (f"data/{PLAN}:{line}: unknown department '国家知识产权总局' (not a name or alias in data/departments.yml)"
+            in problems_for(data_copy))
+
+
+def test_department_not_in_text(data_copy):
+    # 中国科学院 is a known department, but task 1 does not name it.
+    line = edit(data_copy, PLAN, "lead: 国家知识产权局", "lead: 中国科学院")
+    assert f"data/{PLAN}:{line}: department '中国科学院' is not printed in this item's text" in problems_for(data_copy)
+
+
+def test_dangling_reference(data_copy):
+    line = edit(data_copy, PLAN, "      lead: 国家知识产权局\n", "      lead: 国家知识产权局\n      implements: [plan-2021/no-such-item]\n") + 1
+    assert f"data/{PLAN}:{line}: reference 'plan-2021/no-such-item' does not point to any item" in problems_for(data_copy)
+
+
+def test_alias_used_twice_in_registry(data_copy):
+    text = (data_copy / "departments.yml").read_text(encoding="utf-8")
+    assert "aliases:" in text
+    line = edit(data_copy, "departments.yml", "name: 市场监管总局", "name: 国家知识产权局")
+    problems = problems_for(data_copy)
+    assert any(p.startswith("data/departments.yml:") and "department name '国家知识产权局' is used twice" in p
+               for p in problems), problems
+
+
+def test_every_problem_reported_at_once_by_the_cli(data_copy):
+    edit(data_copy, PLAN, "year: 2023", "year: 二〇二三")
+    edit(data_copy, PLAN, "lead: 国家知识产权局", "lead: 国家知识产权总局")
+    edit(data_copy, "documents/tasks-2021.yml", "kind: task", "kind: job")
+    result = run_check(data_copy)
+    assert result.returncode == 1
+    lines = [l for l in result.stderr.splitlines() if l.startswith("data/")]
+    assert len(lines) == 3, result.stderr
+    assert "3 problem(s) in the data" in result.stderr
+    for line in lines:
+        file, number, message = line.split(":", 2)
+        assert (data_copy.parent / file).exists() and int(number) > 0 and message.strip()
