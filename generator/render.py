@@ -15,7 +15,8 @@ from pathlib import Path
 import jinja2
 
 from . import charts
-from .downloads import downloads
+from .downloads import downloads, plain_text
+from .search import SearchEntry, build_index
 from .index import years_of
 from .model import KIND_LABELS, Corpus, Document, Node
 from .text import GAP_MARK, GAP_TEXT
@@ -38,6 +39,7 @@ class RenderedPage:
     title: str
     html: str
     description: str = ""
+    search: SearchEntry | None = None  # what the site search indexes for this page
 
 
 @dataclass
@@ -75,7 +77,8 @@ class Renderer:
             trim_blocks=False,
         )
 
-    def page(self, template: str, url: str, title: str, description: str = "", **context) -> RenderedPage:
+    def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
+             search_context: str = "", search_title: str = "", **context) -> RenderedPage:
         marked: set = set()
 
         def segments(node: Node, paragraph: str):
@@ -94,7 +97,10 @@ class Renderer:
             field_labels=FIELD_LABELS,
             **context,
         )
-        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description)
+        search = None
+        if search_text is not None:
+            search = SearchEntry(url, search_title or title, search_text, search_context, description)
+        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search)
 
     # -- pages -------------------------------------------------------------------------------
     def document_pages(self, document: Document):
@@ -103,7 +109,8 @@ class Renderer:
             counts[node.kind] += 1
         yield self.page("document.html", document.url, document.title,
                         description=f"{document.issuer}{document.year}年发布的《{document.title}》全文与条目。",
-                        document=document, counts=sorted(counts.items(), key=lambda kv: list(KIND_LABELS).index(kv[0])))
+                        search_text="\n".join([document.issuer, document.number, document.preamble, document.closing]),
+                        search_context=f"{document.year}年 · {document.kind_label}", document=document, counts=sorted(counts.items(), key=lambda kv: list(KIND_LABELS).index(kv[0])))
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
             trail = [("documents/", "文件"), (document.url, document.short_title)]
@@ -112,6 +119,8 @@ class Renderer:
             yield self.page(
                 "node.html", node.url, f"{node.heading} · {document.short_title}",
                 description=node.summary, node=node, document=document, trail=trail,
+                search_text=_node_search_text(node), search_title=node.heading,
+                search_context=f"{document.short_title} · {KIND_LABELS[node.kind]}",
                 previous=pages[index - 1] if index else None,
                 next=pages[index + 1] if index + 1 < len(pages) else None,
                 indicator_chart=charts.indicator_chart(rows) if rows else "",
@@ -143,6 +152,8 @@ class Renderer:
                     ))
             yield self.page("department.html", department.url, department.name,
                             description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
+                            search_text=" ".join([department.full_name, *department.aliases, department.english]),
+                            search_context=f"部门 · {department.category_label}",
                             department=department, by_document=by_document)
 
     def year_pages(self):
@@ -159,6 +170,7 @@ class Renderer:
         for topic in self.corpus.topics:
             by_document = [(d, [n for n in topic.items if n.document is d]) for d in self.corpus.documents]
             yield self.page("topic.html", topic.url, topic.name, topic=topic,
+                            search_text=" ".join([topic.description, *topic.keywords]), search_context="专题",
                             by_document=[(d, items) for d, items in by_document if items])
 
     def coverage_page(self):
@@ -232,8 +244,19 @@ class Renderer:
         site.pages.extend(self.year_pages())
         site.pages.extend(self.topic_pages())
         site.pages.append(self.coverage_page())
+        site.pages.append(self.page("search.html", "search/", "搜索"))
         site.files.update(downloads(self.corpus))
+        site.files.update(build_index([p.search for p in site.pages if p.search]))
         return site
+
+
+def _node_search_text(node: Node) -> str:
+    """An item's own wording plus the canonical names of its departments (printed names may differ)."""
+    names = [r.department.name for r in node.roles] + [r.department.full_name for r in node.roles]
+    parts = [plain_text(node), node.responsibility, node.deadline, " ".join(dict.fromkeys(names))]
+    if node.indicator:
+        parts.append(" ".join(str(v) for v in node.indicator.values()))
+    return "\n".join(p for p in parts if p)
 
 
 class _Target:
