@@ -178,9 +178,16 @@ def _node_wording(node, document) -> str:
 
 
 def _resolves(ref: str, documents_by_id: dict) -> bool:
+    """Whether a ref points to an item; refs into a file that could not be read count as resolved
+    (its syntax error is already reported, and one cause should give one line)."""
     doc_id, _, node_id = ref.partition("/")
     document = documents_by_id.get(doc_id)
+    if document is _UNREADABLE:
+        return True
     return document is not None and any(n.get("id") == node_id for n, _ in walk(document.get("sections")))
+
+
+_UNREADABLE = object()
 
 
 def check_topics(topics, file: str, documents_by_id: dict) -> list[Problem]:
@@ -214,6 +221,10 @@ def validate(raw: RawData) -> list[Problem]:
             problems.append(Problem(document.file, document.line_of("id"), f"duplicate document id '{doc_id}' (also {documents_by_id[doc_id].file})"))
         documents_by_id.setdefault(doc_id, document)
 
+    for problem in raw.problems:  # files that failed to parse, by the id their name promises
+        if "/documents/" in problem.file or problem.file.startswith("documents/"):
+            documents_by_id.setdefault(Path(problem.file).stem, _UNREADABLE)
+
     departments_file = "data/departments.yml"
     if raw.departments is None:
         if not any(p.file.endswith("departments.yml") for p in problems):
@@ -226,7 +237,8 @@ def validate(raw: RawData) -> list[Problem]:
     names = DepartmentNames(entries)
 
     for document in documents_by_id.values():
-        problems += _check_document(document, names, documents_by_id)
+        if document is not _UNREADABLE:
+            problems += _check_document(document, names, documents_by_id)
     if raw.topics is not None:
         problems += check_schema(raw.topics, _schema(root, "topics"), raw.topics.file)
         problems += check_topics(raw.topics, raw.topics.file, documents_by_id)

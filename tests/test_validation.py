@@ -82,8 +82,19 @@ def test_department_not_in_text(data_copy):
 
 
 def test_dangling_reference(data_copy):
-    line = edit(data_copy, PLAN, "      lead: 国家知识产权局\n", "      lead: 国家知识产权局\n      implements: [plan-2021/no-such-item]\n") + 1
+    if "implements: [" in (data_copy / PLAN).read_text(encoding="utf-8"):
+        line = edit(data_copy, PLAN, "implements: [", "implements: [plan-2021/no-such-item, ")
+    else:
+        line = edit(data_copy, PLAN, "      lead: 国家知识产权局\n",
+                    "      lead: 国家知识产权局\n      implements: [plan-2021/no-such-item]\n") + 1
     assert f"data/{PLAN}:{line}: reference 'plan-2021/no-such-item' does not point to any item" in problems_for(data_copy)
+
+
+def test_unreadable_document_does_not_cascade(data_copy):
+    """References into a file that failed to parse are not reported as dangling: one cause, one line."""
+    edit(data_copy, PLAN, "  title: 完善知识产权制度\n", "  title: [完善知识产权制度\n")
+    problems = problems_for(data_copy)
+    assert [p for p in problems if "does not point" in p] == []
 
 
 def test_alias_used_twice_in_registry(data_copy):
