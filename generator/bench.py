@@ -1,0 +1,106 @@
+"""`make bench`: build the real corpus and a synthetic one 30 times its size, and report.
+
+The synthetic corpus is made from the real data (each document's tree repeated 30 times with
+fresh ids and numbers, references kept inside each copy) and built through the same pipeline,
+in a temporary folder. Prints, for each: pages, seconds, ms per page, largest item page, search
+index size; then `largest item page: N KB` and last `scaling ratio: R`.
+"""
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+from .pipeline import DATA_DIR, load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+ITEM_KINDS = {"measure", "column", "task"}
+
+
+def _suffix_tree(nodes, suffix: str, offsets: dict, copy_index: int):
+    for node in nodes:
+        node["id"] = f"{node['id']}{suffix}"
+        if node.get("number"):
+            if node["kind"] in offsets:
+                node["number"] = str(int(node["number"]) + offsets[node["kind"]] * copy_index)
+            elif copy_index:
+                node["number"] = f"{node['number']}{copy_index}"
+        for field in ("implements",):
+            if node.get(field):
+                node[field] = [f"{ref}{suffix}" for ref in node[field]]
+        if node.get("belongs_to"):
+            node["belongs_to"] = f"{node['belongs_to']}{suffix}"
+        if copy_index:  # a copy's renumbered headings no longer read as the corrections say
+            for note in node.get("notes") or []:
+                if note["type"] == "correction":
+                    note["type"] = "editorial"
+        _suffix_tree(node.get("children") or [], suffix, offsets, copy_index)
+
+
+def _walk(nodes):
+    for node in nodes:
+        yield node
+        yield from _walk(node.get("children") or [])
+
+
+def make_synthetic(target: Path, factor: int) -> None:
+    """Write data/ for a corpus `factor` times the real one into `target`."""
+    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("documents", "sources"))
+    (target / "documents").mkdir()
+    for path in sorted((DATA_DIR / "documents").glob("*.yml")):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        offsets = {}
+        for node in _walk(document["sections"]):
+            if node["kind"] in ("task", "column", "indicator") and str(node.get("number", "")).isdigit():
+                offsets[node["kind"]] = max(offsets.get(node["kind"], 0), int(node["number"]))
+        sections = []
+        for index in range(factor):
+            tree = copy.deepcopy(document["sections"])
+            _suffix_tree(tree, f"-r{index}" if index else "", offsets, index)
+            sections.extend(tree)
+        document["sections"] = sections
+        (target / "documents" / path.name).write_text(
+            yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
+
+
+def measure(data_dir: Path, site_dir: Path) -> dict:
+    env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1"}
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site-dir", str(site_dir)],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(result.stderr)
+    corpus = load_corpus(data_dir)
+    pages = sum(1 for _ in site_dir.rglob("*.html"))
+    item_sizes = [(site_dir / n.url / "index.html").stat().st_size for n in corpus.nodes if n.kind in ITEM_KINDS]
+    search = sum(p.stat().st_size for p in (site_dir / "search").glob("*.json"))
+    return {"pages": pages, "seconds": seconds, "ms_per_page": 1000 * seconds / pages,
+            "largest_item_kb": max(item_sizes) / 1024, "search_kb": search / 1024,
+            "shard_kb": max(p.stat().st_size for p in (site_dir / "search").glob("shard-*.json")) / 1024}
+
+
+def main(factor: int = 30) -> int:
+    with tempfile.TemporaryDirectory(prefix="ipp-bench-") as scratch:
+        scratch = Path(scratch)
+        synthetic = scratch / "data"
+        make_synthetic(synthetic, factor)
+        rows = [("1×", measure(DATA_DIR, scratch / "site-1")), (f"{factor}×", measure(synthetic, scratch / "site-n"))]
+    print(f"{'corpus':<8}{'pages':>8}{'seconds':>10}{'ms/page':>10}{'largest item KB':>17}{'search index KB':>17}{'largest shard KB':>18}")
+    for name, row in rows:
+        print(f"{name:<8}{row['pages']:>8}{row['seconds']:>10.1f}{row['ms_per_page']:>10.2f}"
+              f"{row['largest_item_kb']:>17.1f}{row['search_kb']:>17.0f}{row['shard_kb']:>18.1f}")
+    print(f"largest item page: {max(r['largest_item_kb'] for _, r in rows):.1f} KB")
+    print(f"scaling ratio: {rows[1][1]['ms_per_page'] / rows[0][1]['ms_per_page']:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 30))
