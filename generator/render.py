@@ -197,9 +197,16 @@ class Renderer:
                         groups.append((top, tasks))
                 years[year]["scheduled"].append((document, groups))
         for node in corpus.nodes:
-            for paragraph in node.paragraphs:
+            paragraphs = node.paragraphs
+            for index, paragraph in enumerate(paragraphs):
                 if match := GOAL.match(paragraph):
-                    years[int(match[1])]["targets"].append(_Target(f"{node.document.short_title}提出的目标", [paragraph], node))
+                    # The goal and the "——…" lines that spell it out.
+                    goal = [paragraph]
+                    for following in paragraphs[index + 1:]:
+                        if not following.startswith("——"):
+                            break
+                        goal.append(following)
+                    years[int(match[1])]["targets"].append(_Target(f"{node.document.short_title}提出的目标", goal, node))
             if node.kind == "indicator" and node.indicator.get("target_year", "").isdigit():
                 target_year = int(node.indicator["target_year"])
                 targets = years[target_year]["targets"]
