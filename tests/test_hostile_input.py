@@ -89,7 +89,6 @@ def test_hostile_text_appears_verbatim(tmp_path):
         for prefix in prefixes:
             assert prefix + EVIL in text, f"{page}: {prefix}… not shown verbatim"
         assert "<script>alert(1)" not in raw and "<img src=x" not in raw, page
-        assert "{{" not in raw.replace(html.escape("{{"), "") or EVIL in text
     title = (site / "evil-doc/t-1/index.html").read_text(encoding="utf-8").split("<title>")[1].split("</title>")[0]
     assert "<" not in title and html.unescape(title).startswith("第1项任务")
     rows = read_csv(site / "downloads" / "items.csv")
