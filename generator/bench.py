@@ -87,16 +87,62 @@ def measure(data_dir: Path, site_dir: Path) -> dict:
             "shard_kb": max(p.stat().st_size for p in (site_dir / "search").glob("shard-*.json")) / 1024}
 
 
+def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
+    """Seconds from saving a YAML edit to the changed page being served by `mkdocs serve`."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/plan-2023/p-1/"
+    plan = data_dir / "documents" / "plan-2023.yml"
+
+    def served() -> str:
+        try:
+            return urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.time() + 60
+        while "完善知识产权制度" not in served() and time.time() < deadline:
+            time.sleep(0.2)
+        original = plan.read_text(encoding="utf-8")
+        results = []
+        for trial in range(trials):
+            marker = f"serve-edit-{trial}"
+            plan.write_text(original.replace("title: 完善知识产权制度\n", f"title: 完善知识产权制度{marker}\n", 1),
+                            encoding="utf-8")
+            started = time.perf_counter()
+            while marker not in served() and time.perf_counter() - started < 30:
+                time.sleep(0.05)
+            results.append(time.perf_counter() - started)
+            plan.write_text(original, encoding="utf-8")
+            time.sleep(3)
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 def main(factor: int = 30) -> int:
     with tempfile.TemporaryDirectory(prefix="ipp-bench-") as scratch:
         scratch = Path(scratch)
         synthetic = scratch / "data"
         make_synthetic(synthetic, factor)
         rows = [("1×", measure(DATA_DIR, scratch / "site-1")), (f"{factor}×", measure(synthetic, scratch / "site-n"))]
+        real_copy = scratch / "real-data"
+        shutil.copytree(DATA_DIR, real_copy)
+        latencies = serve_latency(real_copy)
     print(f"{'corpus':<8}{'pages':>8}{'seconds':>10}{'ms/page':>10}{'largest item KB':>17}{'search index KB':>17}{'largest shard KB':>18}")
     for name, row in rows:
         print(f"{name:<8}{row['pages']:>8}{row['seconds']:>10.1f}{row['ms_per_page']:>10.2f}"
               f"{row['largest_item_kb']:>17.1f}{row['search_kb']:>17.0f}{row['shard_kb']:>18.1f}")
+    print(f"make serve: a YAML edit is served after {', '.join(f'{s:.2f}' for s in latencies)} s")
     print(f"largest item page: {max(r['largest_item_kb'] for _, r in rows):.1f} KB")
     print(f"scaling ratio: {rows[1][1]['ms_per_page'] / rows[0][1]['ms_per_page']:.2f}")
     return 0

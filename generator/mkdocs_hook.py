@@ -19,7 +19,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by path; make the package impo
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
-from generator.pipeline import DataError, load_corpus  # noqa: E402
+from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
 from generator.render import RenderedSite, render_site  # noqa: E402
 
 _site: RenderedSite | None = None
@@ -46,6 +46,9 @@ def on_config(config):
     # Material renders nav titles as HTML: escape ours. One entry per document, never per item.
     documents = ["documents/index.md"] + [{html.escape(title): uri} for title, uri in _site.nav]
     config["nav"] = [{"首页": "index.md"}, {"文件": documents}, *NAV_TAIL]
+    folder = str(data_dir().resolve())
+    if folder not in [str(Path(p).resolve()) for p in config["watch"]]:
+        config["watch"].append(folder)  # `mkdocs serve` on other data (IPP_DATA_DIR) reloads on its edits
     return config
 
 

@@ -6,6 +6,7 @@ to the page that holds them, so the site works under any sub-path.
 """
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -67,15 +68,22 @@ def _uri(url: str) -> str:
     return f"{path}/index.md" if "/" not in path else f"{path}.md"
 
 
+@functools.lru_cache(maxsize=4)
+def _environment(template_dir: Path) -> jinja2.Environment:
+    """One environment per template folder, kept across `mkdocs serve` rebuilds: compiled
+    templates are reused and recompiled only when their file changes (auto_reload)."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=True,
+    )
+
+
 class Renderer:
     def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR):
         self.corpus = corpus
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(template_dir),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=False,
-        )
+        self.env = _environment(template_dir)
 
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
              search_context: str = "", search_title: str = "", **context) -> RenderedPage:

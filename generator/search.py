@@ -32,10 +32,21 @@ class SearchEntry:
     summary: str = ""  # shown under the result; defaults to the start of the text
 
 
+_KEEP: dict[str, bool] = {}
+
+
 def normalise(text: str) -> str:
-    """Letters and digits only, NFKC (full-width → half-width), lower case."""
+    """Letters and digits only (Unicode categories L and N), NFKC (full-width → half-width), lower case."""
     folded = unicodedata.normalize("NFKC", text).lower()
-    return "".join(c for c in folded if unicodedata.category(c)[0] in "LN")
+    keep = _KEEP
+    result = []
+    for c in folded:
+        kept = keep.get(c)
+        if kept is None:
+            kept = keep[c] = unicodedata.category(c)[0] in "LN"
+        if kept:
+            result.append(c)
+    return "".join(result)
 
 
 def fnv1a(text: str) -> int:
@@ -62,7 +73,8 @@ def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
                 postings[bigram][page_id].append(position)
 
     encoded = {bigram: _encode(pages) for bigram, pages in postings.items()}
-    total = sum(len(bigram) + len(json.dumps(lists, separators=(",", ":"))) for bigram, lists in encoded.items())
+    # About 5 bytes per number once written as JSON: enough to size the shards.
+    total = sum(8 + 5 * sum(len(entry) for entry in lists) for lists in encoded.values())
     shard_count = 1 << max(0, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
     shards: list[dict] = [{} for _ in range(shard_count)]
     for bigram, lists in encoded.items():
