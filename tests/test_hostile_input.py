@@ -8,7 +8,7 @@ from pathlib import Path
 
 import markupsafe
 import yaml
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import DATA, page_text, read_csv, run_build
@@ -100,11 +100,13 @@ def test_hostile_text_appears_verbatim(tmp_path):
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=80))
 def test_rendering_escapes_any_text(text):
     """Property: whatever an editor types, the page holds it escaped, never as markup."""
+    assume(text.strip())  # a blank paragraph is not printed at all
     corpus = _corpus_with_task_text(text)
     node = corpus.nodes_by_ref["plan-2023/t-1"]
     page = Renderer(corpus).page("node.html", node.url, node.heading, node=node, document=node.document,
                                  trail=[], previous=None, next=None, indicator_chart="")
-    assert str(markupsafe.escape(text.replace("⟦gap⟧", ""))) in page.html or "⟦gap⟧" in text
+    for piece in text.split("⟦gap⟧"):  # a gap mark is the one thing shown differently
+        assert str(markupsafe.escape(piece)) in page.html
 
 
 _RAW = None
