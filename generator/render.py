@@ -140,12 +140,14 @@ class Renderer:
 
     def department_pages(self):
         corpus = self.corpus
+        # Columns for the documents that name responsible departments at all.
+        documents = [d for d in corpus.documents if any(n.responsible for n in d.nodes)]
         groups = []
         for category, label in _category_order(corpus):
             members = [d for d in corpus.departments if d.category == category]
             members.sort(key=lambda d: (-d.named_count, d.name))
-            groups.append((category, label, [(d, _per_document(d, corpus.documents)) for d in members]))
-        yield self.page("departments.html", "departments/", "部门", groups=groups, documents=corpus.documents,
+            groups.append((category, label, [(d, _per_document(d, documents)) for d in members]))
+        yield self.page("departments.html", "departments/", "部门", groups=groups, documents=documents,
                         chart=charts.department_chart(corpus.departments))
         for department in corpus.departments:
             by_document = []
