@@ -70,6 +70,36 @@ def make_synthetic(target: Path, factor: int) -> None:
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
 
 
+BENCH_QUERIES = ["昆仑2023", "AIPPI", "市场监管总局", "知识产权保护体系"]
+
+
+def search_fetch_kb(site_dir: Path, query: str) -> float:
+    """What the search page downloads for one query: config, the shards of its character pairs,
+    and the metadata blocks of the first 20 pages found (an upper bound on what is shown)."""
+    import json
+
+    from .search import fnv1a, normalise
+
+    folder = site_dir / "search"
+    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+    pairs = set()
+    for term in query.split() + [query]:
+        text = normalise(term)
+        pairs.update(text[i:i + 2] for i in range(len(text) - 1))
+    shard_ids = {fnv1a(pair) % config["shards"] for pair in pairs}
+    total = (folder / "config.json").stat().st_size
+    pages: set[int] = set()
+    for shard_id in shard_ids:
+        path = folder / f"shard-{shard_id}.json"
+        total += path.stat().st_size
+        postings = json.loads(path.read_text(encoding="utf-8"))
+        for pair in pairs & postings.keys():
+            pages.update(entry[0] for entry in postings[pair][:20])
+    blocks = {page // config["block"] for page in sorted(pages)[:20]}
+    total += sum((folder / f"meta-{block}.json").stat().st_size for block in blocks)
+    return total / 1024
+
+
 def measure(data_dir: Path, site_dir: Path) -> dict:
     env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
@@ -84,7 +114,8 @@ def measure(data_dir: Path, site_dir: Path) -> dict:
     search = sum(p.stat().st_size for p in (site_dir / "search").glob("*.json"))
     return {"pages": pages, "seconds": seconds, "ms_per_page": 1000 * seconds / pages,
             "largest_item_kb": max(item_sizes) / 1024, "search_kb": search / 1024,
-            "shard_kb": max(p.stat().st_size for p in (site_dir / "search").glob("shard-*.json")) / 1024}
+            "shard_kb": max(p.stat().st_size for p in (site_dir / "search").glob("shard-*.json")) / 1024,
+            "query_kb": {q: search_fetch_kb(site_dir, q) for q in BENCH_QUERIES}}
 
 
 def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
@@ -142,6 +173,8 @@ def main(factor: int = 30) -> int:
     for name, row in rows:
         print(f"{name:<8}{row['pages']:>8}{row['seconds']:>10.1f}{row['ms_per_page']:>10.2f}"
               f"{row['largest_item_kb']:>17.1f}{row['search_kb']:>17.0f}{row['shard_kb']:>18.1f}")
+    for query in BENCH_QUERIES:
+        print(f"one search for {query}: " + ", ".join(f"{name} {row['query_kb'][query]:.0f} KB" for name, row in rows))
     print(f"make serve: a YAML edit is served after {', '.join(f'{s:.2f}' for s in latencies)} s")
     print(f"largest item page: {max(r['largest_item_kb'] for _, r in rows):.1f} KB")
     print(f"scaling ratio: {rows[1][1]['ms_per_page'] / rows[0][1]['ms_per_page']:.2f}")

@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 TITLE_OFFSET = 0  # title positions start at 0 …
-BODY_OFFSET = 1_000_000  # … body positions here, so no phrase runs across the two
+BODY_OFFSET = 10_000  # … body positions here, so no phrase runs across the two (titles are shorter)
 TARGET_SHARD_BYTES = 12_000
 META_BLOCK = 16
 SUMMARY_CHARS = 160
@@ -68,7 +68,7 @@ def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
     """Site path → content for search/config.json, search/shard-N.json and search/meta-N.json."""
     postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for page_id, entry in enumerate(entries):
-        for field, offset in ((entry.title, TITLE_OFFSET), (entry.text, BODY_OFFSET)):
+        for field, offset in ((entry.title[: BODY_OFFSET - 1], TITLE_OFFSET), (entry.text, BODY_OFFSET)):
             for bigram, position in _bigrams(normalise(field), offset):
                 postings[bigram][page_id].append(position)
 
