@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import DATA_DIR, DataError, data_dir, load_corpus
+from .pipeline import DATA_DIR, DataError, load_corpus
 
 
 def _check(args) -> int:

@@ -62,7 +62,7 @@ class SourceRule:
     contiguous: bool
 
     @classmethod
-    def from_entry(cls, entry: dict) -> "SourceRule":
+    def from_entry(cls, entry: dict) -> SourceRule:
         skip = []
         for item in entry.get("skip") or []:
             first, _, last = str(item["lines"]).partition("-")

@@ -5,11 +5,12 @@ derived here, once; nothing derived is ever typed in the YAML.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 from dataclasses import dataclass, field
 
 from .load import RawData
-from .model import (DEFAULT_NUMBERING, Corpus, Department, Document, Node, Note, Role, Topic)
+from .model import Corpus, Department, Document, Node, Note, Role, Topic
+from .text import DEFAULT_NUMBERING
 
 
 def _notes(raw_notes) -> list[Note]:
@@ -127,27 +128,75 @@ def _attach_topics(corpus: Corpus) -> None:
             node.topics.append(topic)
 
 
+# A goal paragraph (到2025年，… / 展望2035年，…), a campaign named with its year (“昆仑2023”),
+# and a period that ends in a later year (《…纲要（2021—2035年）》).
+GOAL = re.compile(r"^(?:到|展望)((?:19|20)\d{2})年")
+CAMPAIGN = re.compile(r"“([^“”]{1,12}?(?:19|20)\d{2})”")
+HORIZON = re.compile(r"(?:—|-|～)((?:19|20)\d{2})年")
+
+
+@dataclass
+class Target:
+    """Something due in a year: goal paragraphs or an indicator table, and where it comes from."""
+
+    label: str
+    document: Document
+    source: Node | None = None  # the item that states it (None: the document's preamble)
+    paragraphs: list[str] = field(default_factory=list)
+    indicators: list[Node] | None = None
+
+
 @dataclass
 class YearEntry:
-    """What a year page lists: documents issued, items scheduled, targets due."""
+    """What a year page lists: documents issued, tasks scheduled, targets due, named campaigns."""
 
     year: int
     issued: list[Document] = field(default_factory=list)
-    scheduled: list[Document] = field(default_factory=list)  # documents whose tasks fall in the year
-    targets: list[Document] = field(default_factory=list)  # documents whose period ends in the year
+    scheduled: list[tuple[Document, list[tuple[Node, list[Node]]]]] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    campaigns: dict[str, list[Node]] = field(default_factory=dict)
 
 
 def years_of(corpus: Corpus) -> dict[int, YearEntry]:
-    years: dict[int, YearEntry] = defaultdict(lambda: YearEntry(0))
+    """Every year the documents speak of, computed from their text and metadata."""
+    years: dict[int, YearEntry] = {}
+
+    def year(number: int) -> YearEntry:
+        return years.setdefault(number, YearEntry(number))
+
     for document in corpus.documents:
-        entry = years[document.year]
-        entry.issued.append(document)
+        year(document.year).issued.append(document)
         if document.kind in ("implementation-plan", "task-list"):
-            entry.scheduled.append(document)
-        if document.period:
-            years[document.period[1]].targets.append(document)
-    for year, entry in years.items():
-        entry.year = year
+            groups = [(top, [n for n in top.walk() if n.kind == "task"]) for top in document.sections]
+            year(document.year).scheduled.append((document, [(top, tasks) for top, tasks in groups if tasks]))
+        for paragraph in document.preamble.split("\n"):
+            for match in HORIZON.finditer(paragraph):
+                if int(match[1]) > document.year:
+                    year(int(match[1])).targets.append(
+                        Target(f"{document.short_title}引用的远景期限", document, None, [paragraph]))
+    for node in corpus.nodes:
+        paragraphs = node.paragraphs
+        for index, paragraph in enumerate(paragraphs):
+            if match := GOAL.match(paragraph):
+                goal = [paragraph]  # the goal and the "——…" lines that spell it out
+                for following in paragraphs[index + 1:]:
+                    if not following.startswith("——"):
+                        break
+                    goal.append(following)
+                year(int(match[1])).targets.append(
+                    Target(f"{node.document.short_title}提出的目标", node.document, node, goal))
+        if node.kind == "indicator" and node.indicator.get("target_year", "").isdigit():
+            targets = year(int(node.indicator["target_year"])).targets
+            table = next((t for t in targets if t.indicators is not None and t.document is node.document), None)
+            if table is None:
+                table = Target(f"{node.document.short_title}的主要指标", node.document, node.parent, indicators=[])
+                targets.append(table)
+            table.indicators.append(node)
+        wording = node.text + "".join(m["text"] for m in node.measures)
+        for name in CAMPAIGN.findall(wording):
+            items = year(int(name[-4:])).campaigns.setdefault(name, [])
+            if node not in items:
+                items.append(node)
     return dict(sorted(years.items()))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .text import DEFAULT_NUMBERING, GAP_MARK, GAP_TEXT, printed_number
+from .text import GAP_MARK, GAP_TEXT, printed_number
 KIND_LABELS = {
     "chapter": "部分",
     "section": "节",
@@ -59,11 +59,11 @@ class Department:
     successor_year: int | None = None
     note: str = ""
     # Filled by the index phase.
-    parent: "Department | None" = None
-    units: list["Department"] = field(default_factory=list)
-    successor: "Department | None" = None
-    predecessors: list["Department"] = field(default_factory=list)
-    roles: list["Role"] = field(default_factory=list)
+    parent: Department | None = None
+    units: list[Department] = field(default_factory=list)
+    successor: Department | None = None
+    predecessors: list[Department] = field(default_factory=list)
+    roles: list[Role] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -87,7 +87,7 @@ class Department:
 class Role:
     """A department named by an item: as printed, resolved, and whether it leads."""
 
-    node: "Node"
+    node: Node
     department: Department
     printed: str
     is_lead: bool
@@ -96,7 +96,7 @@ class Role:
 
 @dataclass(eq=False)
 class Node:
-    document: "Document"
+    document: Document
     id: str
     kind: str
     number: str = ""
@@ -111,15 +111,15 @@ class Node:
     implements_refs: list[str] = field(default_factory=list)
     belongs_to_ref: str = ""
     notes: list[Note] = field(default_factory=list)
-    children: list["Node"] = field(default_factory=list)
-    parent: "Node | None" = None
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
     # Filled by the index phase.
     roles: list[Role] = field(default_factory=list)
-    implements: list["Node"] = field(default_factory=list)
-    implemented_by: list["Node"] = field(default_factory=list)
-    belongs_to: "Node | None" = None
-    placed_here: list["Node"] = field(default_factory=list)
-    topics: list["Topic"] = field(default_factory=list)
+    implements: list[Node] = field(default_factory=list)
+    implemented_by: list[Node] = field(default_factory=list)
+    belongs_to: Node | None = None
+    placed_here: list[Node] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
 
     @property
     def ref(self) -> str:
@@ -183,7 +183,7 @@ class Node:
         return [r for r in self.roles if not r.as_addressee]
 
     @property
-    def ancestors(self) -> list["Node"]:
+    def ancestors(self) -> list[Node]:
         chain, node = [], self.parent
         while node:
             chain.insert(0, node)

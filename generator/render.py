@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import posixpath
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,9 +25,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "generator"
 NOTE_LABELS = {"correction": "校正", "gap": "缺损", "editorial": "编者按"}
 FIELD_LABELS = {"number": "文号", "date": "日期", "issuer": "发文机关"}
 TIMELINE = range(2015, 2036)
-CAMPAIGN = re.compile(r"“([^“”]{1,12}?(?:19|20)\d{2})”")
-GOAL = re.compile(r"^(?:到|展望)((?:19|20)\d{2})年")
-HORIZON = re.compile(r"(?:—|-|～)((?:19|20)\d{2})年")
 
 
 @dataclass
@@ -167,13 +163,12 @@ class Renderer:
                             department=department, by_document=by_document)
 
     def year_pages(self):
-        years = self._year_contents()
-        timeline = [(year, years[year]["lines"]) for year in TIMELINE if year in years]
+        years = years_of(self.corpus)
+        timeline = [(year, _timeline_lines(years[year])) for year in TIMELINE if year in years]
         yield self.page("years.html", "years/", "年份", timeline=timeline)
-        for year, content in years.items():
-            yield self.page("year.html", f"years/{year}/", f"{year}年", year=year,
-                            issued=content["issued"], scheduled=content["scheduled"],
-                            targets=content["targets"], campaigns=content["campaigns"])
+        for year, entry in years.items():
+            yield self.page("year.html", f"years/{year}/", f"{year}年", year=year, issued=entry.issued,
+                            scheduled=entry.scheduled, targets=entry.targets, campaigns=list(entry.campaigns.items()))
 
     def topic_pages(self):
         yield self.page("topics.html", "topics/", "专题", topics=self.corpus.topics)
@@ -191,65 +186,6 @@ class Renderer:
                 uncovered = [n for n in items if not n.implemented_by]
                 documents.append((document, uncovered, len(items) - len(uncovered)))
         return self.page("coverage.html", "coverage/", "落实覆盖", documents=documents)
-
-    # -- years ---------------------------------------------------------------------------------
-    def _year_contents(self) -> dict:
-        corpus = self.corpus
-        years: dict[int, dict] = defaultdict(lambda: {"issued": [], "scheduled": [], "targets": [],
-                                                      "campaigns": [], "lines": []})
-        for year, entry in years_of(corpus).items():
-            years[year]["issued"] = entry.issued
-            for document in entry.scheduled:
-                groups = []
-                for top in document.sections:
-                    tasks = [n for n in top.walk() if n.kind == "task"]
-                    if tasks:
-                        groups.append((top, tasks))
-                years[year]["scheduled"].append((document, groups))
-        for node in corpus.nodes:
-            paragraphs = node.paragraphs
-            for index, paragraph in enumerate(paragraphs):
-                if match := GOAL.match(paragraph):
-                    # The goal and the "——…" lines that spell it out.
-                    goal = [paragraph]
-                    for following in paragraphs[index + 1:]:
-                        if not following.startswith("——"):
-                            break
-                        goal.append(following)
-                    years[int(match[1])]["targets"].append(_Target(f"{node.document.short_title}提出的目标", goal, node))
-            if node.kind == "indicator" and node.indicator.get("target_year", "").isdigit():
-                target_year = int(node.indicator["target_year"])
-                targets = years[target_year]["targets"]
-                table = next((t for t in targets if t.indicators is not None and t.document is node.document), None)
-                if table is None:
-                    table = _Target(f"{node.document.short_title}的主要指标", [], node.parent, indicators=[])
-                    table.document = node.document
-                    targets.append(table)
-                table.indicators.append(node)
-            wording = node.text + "".join(m["text"] for m in node.measures)
-            for name in CAMPAIGN.findall(wording):
-                campaign_year = int(name[-4:])
-                campaigns = years[campaign_year]["campaigns"]
-                entry = next((c for c in campaigns if c[0] == name), None)
-                if entry is None:
-                    campaigns.append((name, [node]))
-                elif node not in entry[1]:
-                    entry[1].append(node)
-        for document in corpus.documents:
-            for paragraph in document.preamble.split("\n"):
-                for match in HORIZON.finditer(paragraph):
-                    horizon = int(match[1])
-                    if horizon > document.year:
-                        label = f"{document.short_title}引用的远景期限"
-                        quote = _sentence_around(paragraph, match.start())
-                        years[horizon]["targets"].append(_Target(label, [quote], None, doc=document))
-        for year, content in years.items():
-            lines = [f"发布：{d.short_title}" for d in content["issued"]]
-            lines += [f"安排任务：{d.short_title}（{sum(len(t) for _, t in g)}项）" for d, g in content["scheduled"]]
-            lines += [f"到期目标：{t.label}" for t in content["targets"]]
-            lines += [f"专项行动：{'、'.join(name for name, _ in content['campaigns'])}"] if content["campaigns"] else []
-            content["lines"] = lines
-        return dict(sorted(years.items()))
 
     def render(self) -> RenderedSite:
         site = RenderedSite()
@@ -276,18 +212,13 @@ def _node_search_text(node: Node) -> str:
     return "\n".join(p for p in parts if p)
 
 
-class _Target:
-    """A target due in a year: goal paragraphs, or an indicator table, with where it comes from."""
-
-    def __init__(self, label, paragraphs, source, indicators=None, doc=None):
-        self.label, self.paragraphs, self.source, self.indicators = label, paragraphs, source, indicators
-        self.document = doc or (source.document if source else None)
-
-
-def _sentence_around(paragraph: str, position: int) -> str:
-    start = max(paragraph.rfind("。", 0, position), paragraph.rfind("，", 0, position - 40 if position > 40 else 0)) + 1
-    end = paragraph.find("。", position)
-    return paragraph[start: end + 1 if end >= 0 else len(paragraph)]
+def _timeline_lines(entry) -> list[str]:
+    lines = [f"发布：{d.short_title}" for d in entry.issued]
+    lines += [f"安排任务：{d.short_title}（{sum(len(t) for _, t in groups)}项）" for d, groups in entry.scheduled]
+    lines += [f"到期目标：{t.label}" for t in entry.targets]
+    if entry.campaigns:
+        lines.append(f"专项行动：{'、'.join(entry.campaigns)}")
+    return lines
 
 
 def _segments(node: Node, paragraph: str, marked: set) -> list[tuple[str, str, int]]:

@@ -7,7 +7,6 @@ references that resolve, corrections that match the text.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 
 import jsonschema
@@ -100,7 +99,7 @@ def check_departments(entries, file: str) -> list[Problem]:
             if name in names:
                 problems.append(Problem(file, line, f"department name '{name}' is used twice (first at line {names[name]})"))
             names.setdefault(name, line)
-    for index, entry in enumerate(entries or []):
+    for entry in entries or []:
         if not isinstance(entry, dict):
             continue
         for field, target in (("parent", entry.get("parent")), ("successor", (entry.get("successor") or {}).get("id"))):
@@ -121,7 +120,6 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, documen
     seen_ids: dict[str, int] = {}
     numbers: dict[tuple, int] = {}
     for node, parent in walk(document.get("sections")):
-        line = node.line
         node_id = node.get("id")
         if node_id in seen_ids:
             problems.append(Problem(file, node.line_of("id"), f"duplicate id '{node_id}' (first at line {seen_ids[node_id]})"))

@@ -4,7 +4,6 @@ MkDocs validates Markdown links only; most of our links come from templates and 
 """
 from __future__ import annotations
 
-import re
 from collections import deque
 from html.parser import HTMLParser
 from pathlib import Path

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 
 from conftest import run_check
 from generator.load import load_data
@@ -100,7 +99,7 @@ def test_unreadable_document_does_not_cascade(data_copy):
 def test_alias_used_twice_in_registry(data_copy):
     text = (data_copy / "departments.yml").read_text(encoding="utf-8")
     assert "aliases:" in text
-    line = edit(data_copy, "departments.yml", "name: 市场监管总局", "name: 国家知识产权局")
+    edit(data_copy, "departments.yml", "name: 市场监管总局", "name: 国家知识产权局")
     problems = problems_for(data_copy)
     assert any(p.startswith("data/departments.yml:") and "department name '国家知识产权局' is used twice" in p
                for p in problems), problems
