@@ -233,7 +233,21 @@ def _segments(node: Node, paragraph: str, marked: set) -> list[tuple[str, str, i
             gap_index = len([k for k, _, _ in result if k == "gap"])
             note = gap_notes[min(gap_index, len(gap_notes) - 1)] if gap_notes else 0
             result.append(("gap", "", note))
-    return result
+    return _mark_lead_phrase(node, result)
+
+
+LEAD_PHRASE_MAX = 30
+
+
+def _mark_lead_phrase(node: Node, segments: list) -> list:
+    """Measures and 专栏 items open with a lead phrase that is their title (健全知识产权法律法规。)."""
+    if node.kind not in ("measure", "column") or not segments or segments[0][0] != "text":
+        return segments
+    text = segments[0][1]
+    end = text.find("。")
+    if not 0 < end < LEAD_PHRASE_MAX:
+        return segments
+    return [("lead", text[: end + 1], 0), ("text", text[end + 1:], 0), *segments[1:]]
 
 
 def _mark_corrections(node, text, corrections, marked):

@@ -51,3 +51,25 @@ def test_published_wording_is_on_the_built_pages(site, doc_id):
         paragraph = squeeze(paragraph)
         if paragraph:
             assert paragraph in built, paragraph[:40]
+
+
+def test_provenance_files_follow_their_schema():
+    import json
+
+    import jsonschema
+
+    schema = json.loads((DATA / "schema" / "source.schema.json").read_text(encoding="utf-8"))
+    documents = {p.stem for p in (DATA / "documents").glob("*.yml")}
+    for path in (DATA / "sources").glob("*.yml"):
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# yaml-language-server: $schema=../schema/source.schema.json"), path.name
+        entry = yaml.safe_load(text)
+        jsonschema.validate(entry, schema)
+        assert entry["document"] in documents and (DATA / "sources" / entry["file"]).exists()
+
+
+def test_every_data_file_names_its_schema():
+    for path in [*(DATA / "documents").glob("*.yml"), DATA / "departments.yml", DATA / "topics.yml"]:
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        schema = first.split("$schema=", 1)[1]
+        assert (path.parent / schema).resolve().exists(), path.name
