@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import posixpath
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,8 +53,6 @@ def relative(from_url: str, to_url: str) -> str:
     path = posixpath.relpath(target or ".", start or ".")
     if target.endswith("/") or target == "":
         path = path.rstrip("/") + "/"
-    if path == "./":
-        path = "./"
     return path + (f"#{fragment}" if fragment else "")
 
 
@@ -108,13 +106,12 @@ class Renderer:
 
     # -- pages -------------------------------------------------------------------------------
     def document_pages(self, document: Document):
-        counts = defaultdict(int)
-        for node in document.nodes:
-            counts[node.kind] += 1
+        counts = Counter(node.kind for node in document.nodes)
         yield self.page("document.html", document.url, document.title,
                         description=f"{document.issuer}{document.year}年发布的《{document.title}》全文与条目。",
                         search_text="\n".join([document.issuer, document.number, document.preamble, document.closing]),
-                        search_context=f"{document.year}年 · {document.kind_label}", document=document, counts=sorted(counts.items(), key=lambda kv: list(KIND_LABELS).index(kv[0])))
+                        search_context=f"{document.year}年 · {document.kind_label}", document=document,
+                        counts=[(kind, counts[kind]) for kind in KIND_LABELS if counts[kind]])
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
             trail = [("documents/", "文件"), (document.url, document.short_title)]
