@@ -19,7 +19,7 @@ from .downloads import downloads, plain_text
 from .search import SearchEntry, build_index
 from .index import years_of
 from .model import KIND_LABELS, Corpus, Document, Node
-from .text import GAP_MARK, GAP_TEXT
+from .text import GAP_MARK, GAP_TEXT, squeeze
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "generator"
 NOTE_LABELS = {"correction": "校正", "gap": "缺损", "editorial": "编者按"}
@@ -221,7 +221,10 @@ def _timeline_lines(entry) -> list[str]:
 def _segments(node: Node, paragraph: str, marked: set) -> list[tuple[str, str, int]]:
     """Split a paragraph into text, gap markers and corrected passages, each tied to its 校注 number."""
     gap_notes = [i for i, n in enumerate(node.notes, 1) if n.type == "gap"]
-    corrections = [(i, n.published) for i, n in enumerate(node.notes, 1) if n.type == "correction" and n.published]
+    # A correction of the heading (a restored 专栏 number) is not looked for in the wording.
+    heading = squeeze(node.printed_number + node.title)
+    corrections = [(i, n.published) for i, n in enumerate(node.notes, 1)
+                   if n.type == "correction" and n.published and squeeze(n.published) not in heading]
     result: list[tuple[str, str, int]] = []
     pieces = paragraph.split(GAP_MARK)
     for index, piece in enumerate(pieces):
