@@ -31,7 +31,7 @@ deps:
 
 test-deps: deps browser
 	@$(PIP) install -c constraints.txt -e '.[test]'
-	@test -d node_modules/axe-core || npm install --no-audit --no-fund --silent
+	@test -d node_modules/axe-core || npm ci --no-audit --no-fund --silent
 
 # Browser tests drive Debian's chromium; never a downloaded browser build.
 browser:
