@@ -15,8 +15,9 @@ site: deps
 check: deps
 	$(PY) -m generator check
 
+# --dirty: an edit rebuilds only the pages whose output changed (the hook fingerprints them).
 serve: deps
-	$(PY) -m mkdocs serve --livereload
+	$(PY) -m mkdocs serve --livereload --dirty
 
 test: test-deps
 	$(PY) -m pytest

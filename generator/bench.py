@@ -74,29 +74,34 @@ BENCH_QUERIES = ["昆仑2023", "AIPPI", "市场监管总局", "知识产权保�
 
 
 def search_fetch_kb(site_dir: Path, query: str) -> float:
-    """What the search page downloads for one query: config, the shards of its character pairs,
-    and the metadata blocks of the first 20 pages found (an upper bound on what is shown)."""
+    """What the search page downloads for one query, at the least: config, the shards of its
+    character pairs, and the text files of the first 24 pages that hold all its pairs."""
     import json
 
     from .search import fnv1a, normalise
 
     folder = site_dir / "search"
     config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    pairs = set()
-    for term in query.split() + [query]:
-        text = normalise(term)
-        pairs.update(text[i:i + 2] for i in range(len(text) - 1))
-    shard_ids = {fnv1a(pair) % config["shards"] for pair in pairs}
+    text = normalise(query)
+    pairs = {text[i:i + 2] for i in range(len(text) - 1)}
     total = (folder / "config.json").stat().st_size
-    pages: set[int] = set()
-    for shard_id in shard_ids:
+    page_sets = []
+    for shard_id in {fnv1a(pair) % config["shards"] for pair in pairs}:
         path = folder / f"shard-{shard_id}.json"
         total += path.stat().st_size
         postings = json.loads(path.read_text(encoding="utf-8"))
         for pair in pairs & postings.keys():
-            pages.update(entry[0] for entry in postings[pair][:20])
-    blocks = {page // config["block"] for page in sorted(pages)[:20]}
-    total += sum((folder / f"meta-{block}.json").stat().st_size for block in blocks)
+            entry = postings[pair]
+            if isinstance(entry, dict):
+                ids, page = set(), 0
+                for index, delta in enumerate(entry["p"]):
+                    page = delta if index == 0 else page + delta
+                    ids.add(page)
+            else:
+                ids = {item[0] for item in entry}
+            page_sets.append(ids)
+    candidates = sorted(set.intersection(*page_sets)) if page_sets else []
+    total += sum((folder / "page" / f"{page}.json").stat().st_size for page in candidates[:24])
     return total / 1024
 
 
@@ -119,7 +124,8 @@ def measure(data_dir: Path, site_dir: Path) -> dict:
 
 
 def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
-    """Seconds from saving a YAML edit to the changed page being served by `mkdocs serve`."""
+    """Seconds from saving a YAML edit to the changed page being served by `mkdocs serve --dirty`
+    (as `make serve` runs it)."""
     import socket
     import urllib.request
 
@@ -127,7 +133,7 @@ def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/plan-2023/p-1/"
     plan = data_dir / "documents" / "plan-2023.yml"

@@ -8,6 +8,7 @@ page's Markdown output in on_page_content.
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import sys
 from pathlib import Path
@@ -24,6 +25,25 @@ from generator.render import RenderedSite, render_site  # noqa: E402
 
 _site: RenderedSite | None = None
 _pages: dict = {}
+# Fingerprints of what the previous build generated. MkDocs loads this hook once per process, so
+# under `mkdocs serve --dirty` an edit rebuilds only the pages whose output changed.
+_fingerprints: dict[str, str] = {}
+
+
+class _GeneratedFile(File):
+    """A virtual file that tells a dirty build whether its content changed since the last build."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
+def _generated(config, uri: str, content, fingerprint: str, everything_changed: bool) -> File:
+    file = _GeneratedFile.generated(config, uri, content=content)
+    file.changed = everything_changed or _fingerprints.get(uri) != fingerprint
+    _fingerprints[uri] = fingerprint
+    return file
 
 # Hand-written pages and generated index pages; documents are inserted after 首页.
 NAV_TAIL = [
@@ -53,10 +73,17 @@ def on_config(config):
 
 
 def on_files(files, config):
+    # A changed navigation (a document added or renamed), theme or configuration shows on every page.
+    theme_files = sorted(Path(config["theme"].custom_dir).rglob("*")) if config["theme"].custom_dir else []
+    layout = repr(config["nav"]) + repr([(str(p), p.stat().st_mtime) for p in theme_files if p.is_file()])
+    layout += repr(Path(config.config_file_path).stat().st_mtime)
+    everything_changed = _fingerprints.get("(layout)") != layout
+    _fingerprints["(layout)"] = layout
     for page in _site.pages:
-        files.append(File.generated(config, page.uri, content=f"<!-- generated: {page.uri} -->\n"))
+        fingerprint = hashlib.sha1("\0".join([page.title, page.description, page.html]).encode()).hexdigest()
+        files.append(_generated(config, page.uri, f"<!-- generated: {page.uri} -->\n", fingerprint, everything_changed))
     for path, content in _site.files.items():
-        files.append(File.generated(config, path, content=content))
+        files.append(_generated(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed))
     return files
 
 

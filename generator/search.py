@@ -1,12 +1,15 @@
-"""A static full-text search index for Chinese: character bigrams with positions, in shards.
+"""A static full-text search index for Chinese: character pairs, in shards, verified as phrases.
 
 Why not the stock lunr index: it is one file fetched on every page (2 MB at 1,000 pages) and
 its word segmentation misses campaign names (昆仑2023), acronyms (AIPPI) and whole phrases.
-Here every page's text is normalised (NFKC, lower case, letters and digits only) and indexed by
-overlapping character pairs with their positions, so the browser can verify an exact phrase.
-Postings are split into shards by a hash of the pair; a query fetches only the shards of its
-pairs, then the metadata blocks of the pages it shows. `assets/ipp-search.js` mirrors the
-normalisation and the hash exactly.
+Every page's text is normalised (NFKC, lower case, letters and digits only) and indexed by
+overlapping character pairs. A pair found on few pages keeps its positions, so the browser can
+check an exact phrase from the index alone; a common pair (知识, 产权 …) keeps only the list of its
+pages plus its positions in titles, so its size grows with the pages, not with every occurrence.
+Where a query has common pairs, the browser reads the candidate pages' own text files
+(search/page/N.json, which also give the result's title and snippet) and keeps the pages that
+really contain the query. Pairs are split into shards by a hash; a query fetches only its
+pairs' shards. `assets/ipp-search.js` mirrors the normalisation and the hash exactly.
 """
 from __future__ import annotations
 
@@ -18,9 +21,8 @@ from dataclasses import dataclass
 
 TITLE_OFFSET = 0  # title positions start at 0 …
 BODY_OFFSET = 10_000  # … body positions here, so no phrase runs across the two (titles are shorter)
-TARGET_SHARD_BYTES = 12_000
-META_BLOCK = 16
-SUMMARY_CHARS = 160
+TARGET_SHARD_BYTES = 4_000  # small shards: a common pair (20 KB at 30×) carries few strangers
+POSITIONAL_PAGES = 48  # a pair on more pages than this keeps only its page list (and title positions)
 
 
 @dataclass
@@ -29,7 +31,6 @@ class SearchEntry:
     title: str
     text: str
     context: str = ""  # e.g. the document a task belongs to
-    summary: str = ""  # shown under the result; defaults to the start of the text
 
 
 _KEEP: dict[str, bool] = {}
@@ -65,31 +66,41 @@ def _bigrams(text: str, offset: int):
 
 
 def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
-    """Site path → content for search/config.json, search/shard-N.json and search/meta-N.json."""
+    """Site path → content for search/config.json, search/shard-N.json and search/page/N.json."""
     postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
     for page_id, entry in enumerate(entries):
         for field, offset in ((entry.title[: BODY_OFFSET - 1], TITLE_OFFSET), (entry.text, BODY_OFFSET)):
             for bigram, position in _bigrams(normalise(field), offset):
                 postings[bigram][page_id].append(position)
 
-    encoded = {bigram: _encode(pages) for bigram, pages in postings.items()}
-    # About 5 bytes per number once written as JSON: enough to size the shards.
-    total = sum(8 + 5 * sum(len(entry) for entry in lists) for lists in encoded.values())
+    encoded = {bigram: _encode_pair(pages) for bigram, pages in postings.items()}
+    # About 4 bytes per number once written as JSON: enough to size the shards.
+    total = sum(8 + 4 * _numbers(value) for value in encoded.values())
     shard_count = 1 << max(0, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
     shards: list[dict] = [{} for _ in range(shard_count)]
-    for bigram, lists in encoded.items():
-        shards[fnv1a(bigram) % shard_count][bigram] = lists
+    for bigram, value in encoded.items():
+        shards[fnv1a(bigram) % shard_count][bigram] = value
 
     files = {
-        "search/config.json": _json({"version": 1, "shards": shard_count, "block": META_BLOCK,
-                                     "pages": len(entries), "bodyOffset": BODY_OFFSET}),
+        "search/config.json": _json({"version": 2, "shards": shard_count, "pages": len(entries),
+                                     "bodyOffset": BODY_OFFSET}),
     }
     for number, shard in enumerate(shards):
         files[f"search/shard-{number}.json"] = _json(shard)
-    for start in range(0, len(entries), META_BLOCK):
-        block = [[e.url, e.title, e.context, _summary(e.summary or e.text)] for e in entries[start:start + META_BLOCK]]
-        files[f"search/meta-{start // META_BLOCK}.json"] = _json(block)
+    for page_id, entry in enumerate(entries):
+        files[f"search/page/{page_id}.json"] = _json([entry.url, entry.title, entry.context, entry.text])
     return files
+
+
+def _encode_pair(pages: dict[int, list[int]]):
+    """A rare pair: [[page, first position, delta, …], …]. A common pair:
+    {"p": [first page, delta, …], "t": positions in titles, as for a rare pair}."""
+    if len(pages) <= POSITIONAL_PAGES:
+        return _encode(pages)
+    ids = sorted(pages)
+    titles = {page: [p for p in pages[page] if p < BODY_OFFSET] for page in ids}
+    return {"p": [ids[0]] + [b - a for a, b in zip(ids, ids[1:])],
+            "t": _encode({page: positions for page, positions in titles.items() if positions})}
 
 
 def _encode(pages: dict[int, list[int]]) -> list[list[int]]:
@@ -101,9 +112,10 @@ def _encode(pages: dict[int, list[int]]) -> list[list[int]]:
     return result
 
 
-def _summary(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= SUMMARY_CHARS else flat[:SUMMARY_CHARS] + "…"
+def _numbers(value) -> int:
+    if isinstance(value, dict):
+        return len(value["p"]) + _numbers(value["t"])
+    return sum(len(entry) for entry in value)
 
 
 def _json(value) -> bytes:

@@ -106,7 +106,21 @@ def test_search_index_is_sharded_and_finds_a_campaign(site):
     assert max(p.stat().st_size for p in shards) < 100_000, "a query must never fetch the whole index"
     pair = normalise("昆仑")
     postings = json.loads((site / "search" / f"shard-{fnv1a(pair) % config['shards']}.json").read_text(encoding="utf-8"))
-    pages = [entry[0] for entry in postings[pair]]
-    block = json.loads((site / "search" / f"meta-{pages[0] // config['block']}.json").read_text(encoding="utf-8"))
-    url = block[pages[0] % config["block"]][0]
+    pages = [entry[0] for entry in postings[pair]]  # a rare pair keeps its positions
+    url = json.loads((site / "search" / "page" / f"{pages[0]}.json").read_text(encoding="utf-8"))[0]
     assert "昆仑2023" in page_text(site / url / "index.html")
+    common = normalise("知识")
+    entry = json.loads((site / "search" / f"shard-{fnv1a(common) % config['shards']}.json").read_text(encoding="utf-8"))[common]
+    assert set(entry) == {"p", "t"}, "a common pair keeps its page list and title positions only"
+    assert len(entry["p"]) > 100
+
+
+def test_relative_links_between_site_paths():
+    from generator.render import relative
+
+    assert relative("plan-2023/t-1/", "departments/cnipa/") == "../../departments/cnipa/"
+    assert relative("plan-2023/t-1/", "plan-2023/t-1/") == "./"
+    assert relative("plan-2023/t-1/", "") == "../../"
+    assert relative("", "documents/") == "documents/"
+    assert relative("years/2023/", "downloads/items.csv") == "../../downloads/items.csv"
+    assert relative("plan-2023/", "plan-2023/t-1/#t-1") == "t-1/#t-1"

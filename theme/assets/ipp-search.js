@@ -1,20 +1,24 @@
 // Static search for 知识产权规划参考站. Mirrors generator/search.py: the same normalisation,
 // the same character pairs and the same FNV-1a hash that assigns a pair to its shard.
-// Loaded only on the search page; fetches only the shards of the query's pairs.
+// Loaded only on the search page; fetches only the shards of the query's pairs and the text
+// files of the pages it shows (or must check).
 (function () {
   "use strict";
   var script = document.currentScript;
   var indexBase = new URL(script.getAttribute("data-index"), location.href);
   var siteRoot = new URL(script.getAttribute("data-root"), location.href);
   var PAGE_SIZE = 20;
+  var BATCH = 24;           // page files fetched at once
+  var MAX_FETCH = 240;      // page files one click may fetch while checking candidates
   var LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
   var cache = new Map();
 
-  function normalise(text) {
+  function normaliseChars(text) {
     return Array.from(text.normalize("NFKC").toLowerCase()).filter(function (c) {
       return LETTER_OR_DIGIT.test(c);
     });
   }
+  function normalise(text) { return normaliseChars(text).join(""); }
 
   function fnv1a(text) {
     var hash = 0x811c9dc5;
@@ -41,8 +45,8 @@
     return cache.get(name);
   }
 
-  // Postings of one pair: Map(page id → Set of positions), decoded from [page, first, delta…].
-  function decode(lists) {
+  // [[page, first, delta…], …] → Map(page → Set of positions).
+  function decodePositions(lists) {
     var pages = new Map();
     (lists || []).forEach(function (list) {
       var positions = new Set();
@@ -56,16 +60,28 @@
     return pages;
   }
 
-  // Pages where the pairs stand next to each other: an exact phrase. Map(page → {count, inTitle}).
-  function phraseHits(phrasePairs, postings, bodyOffset) {
+  // A pair's entry: rare → positions everywhere; common → its pages, and positions in titles only.
+  function decodePair(entry) {
+    if (!entry) return { positions: new Map(), pages: new Set(), exact: true };
+    if (Array.isArray(entry)) {
+      var positions = decodePositions(entry);
+      return { positions: positions, pages: new Set(positions.keys()), exact: true };
+    }
+    var pages = new Set();
+    var page = 0;
+    entry.p.forEach(function (delta, i) { page = i === 0 ? delta : page + delta; pages.add(page); });
+    return { positions: decodePositions(entry.t), pages: pages, exact: false };
+  }
+
+  // Pages where the position maps put the pairs next to each other. Map(page → {count, inTitle}).
+  function adjacent(maps, bodyOffset) {
     var hits = new Map();
-    var first = postings.get(phrasePairs[0]);
-    first.forEach(function (positions, page) {
+    maps[0].forEach(function (positions, page) {
       var count = 0;
       var inTitle = false;
       positions.forEach(function (start) {
-        for (var i = 1; i < phrasePairs.length; i++) {
-          var other = postings.get(phrasePairs[i]).get(page);
+        for (var i = 1; i < maps.length; i++) {
+          var other = maps[i].get(page);
           if (!other || !other.has(start + i)) return;
         }
         count += 1;
@@ -76,53 +92,119 @@
     return hits;
   }
 
-  function rank(query, config, shards) {
-    var terms = query.split(/\s+/).map(normalise).filter(function (t) { return t.length >= 2; });
-    var whole = normalise(query);
-    if (!terms.length) return null;
-    var postings = new Map();
-    var wanted = new Set();
-    terms.concat([whole]).forEach(function (t) { pairs(t).forEach(function (p) { wanted.add(p); }); });
-    wanted.forEach(function (pair) {
-      postings.set(pair, decode(shards[fnv1a(pair) % config.shards][pair]));
+  function weigh(hit) { return hit.count + (hit.inTitle ? 10 : 0); }
+
+  // One phrase: pages known to contain it (with a score) and pages that may, to be checked.
+  function phrase(chars, postings, bodyOffset) {
+    var infos = pairs(chars).map(function (pair) { return postings.get(pair); });
+    var known = new Map();
+    var pending = new Set();
+    if (!infos.length) return { known: known, pending: pending };
+    adjacent(infos.map(function (i) { return i.positions; }), bodyOffset).forEach(function (hit, page) {
+      known.set(page, weigh(hit));
     });
-
-    var scores = new Map(); // page → [tier, score]
-    function offer(page, tier, score) {
-      var current = scores.get(page);
-      if (!current || tier < current[0] || (tier === current[0] && score > current[1])) scores.set(page, [tier, score]);
-    }
-    function weigh(hit) { return hit.count + (hit.inTitle ? 10 : 0); }
-
-    // Tier 0: the whole query as one phrase. Tier 1: every term as a phrase.
-    phraseHits(pairs(whole), postings, config.bodyOffset).forEach(function (hit, page) { offer(page, 0, weigh(hit)); });
-    var perTerm = terms.map(function (t) { return phraseHits(pairs(t), postings, config.bodyOffset); });
-    perTerm[0].forEach(function (hit, page) {
-      var score = 0;
-      for (var i = 0; i < perTerm.length; i++) {
-        var other = perTerm[i].get(page);
-        if (!other) return;
-        score += weigh(other);
+    if (infos.every(function (i) { return i.exact; })) return { known: known, pending: pending };
+    // Common pairs have no body positions: candidates are pages holding every pair, whose rare
+    // pairs stand at the right distances from one another.
+    var rare = [];
+    infos.forEach(function (info, offset) { if (info.exact) rare.push([offset, info.positions]); });
+    var smallest = infos.reduce(function (a, b) { return a.pages.size <= b.pages.size ? a : b; });
+    smallest.pages.forEach(function (page) {
+      if (known.has(page)) return;
+      for (var i = 0; i < infos.length; i++) if (!infos[i].pages.has(page)) return;
+      if (rare.length) {
+        var first = rare[0][1].get(page);
+        var aligned = Array.from(first).some(function (position) {
+          var start = position - rare[0][0];
+          return rare.every(function (r) { var p = r[1].get(page); return p && p.has(start + r[0]); });
+        });
+        if (!aligned) return;
       }
-      offer(page, 1, score);
+      pending.add(page);
     });
-    // Tier 2: most of the query's pairs, in any order (a partial match, shown last); only for
-    // queries long enough that three of four pairs still say something.
-    var termPairs = new Set();
-    terms.forEach(function (t) { pairs(t).forEach(function (p) { termPairs.add(p); }); });
-    var presence = new Map();
-    termPairs.forEach(function (pair) {
-      postings.get(pair).forEach(function (_, page) { presence.set(page, (presence.get(page) || 0) + 1); });
-    });
-    if (termPairs.size >= 3) {
-      presence.forEach(function (count, page) {
-        if (count / termPairs.size >= 0.75) offer(page, 2, count / termPairs.size);
+    return { known: known, pending: pending };
+  }
+
+  // The reading order of results: whole query as a phrase (known, then to check), every term as a
+  // phrase (known, then to check), then pages holding most of the pairs in any order.
+  function plan(query, config, postings) {
+    var terms = query.split(/\s+/).map(normaliseChars).filter(function (t) { return t.length >= 2; });
+    if (!terms.length) return null;
+    var whole = normaliseChars(query);
+    var wholeHits = phrase(whole, postings, config.bodyOffset);
+    var termHits = terms.map(function (t) { return phrase(t, postings, config.bodyOffset); });
+    var placed = new Set();
+    var queue = [];
+    function add(entries, tier, check) {
+      entries.forEach(function (entry) {
+        if (placed.has(entry[0])) return;
+        placed.add(entry[0]);
+        queue.push({ page: entry[0], tier: tier, check: check });
       });
     }
+    function byScore(map) {
+      return Array.from(map.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    }
+    function byPage(set) { return Array.from(set).sort(function (a, b) { return a - b; }).map(function (p) { return [p]; }); }
 
-    return Array.from(scores.entries()).sort(function (a, b) {
-      return a[1][0] - b[1][0] || b[1][1] - a[1][1] || a[0] - b[0];
-    }).map(function (entry) { return { page: entry[0], tier: entry[1][0] }; });
+    add(byScore(wholeHits.known), 0, null);
+    add(byPage(wholeHits.pending), 0, [whole.join("")]);
+    var everyTerm = new Map();
+    var unsure = new Set();
+    termHits[0].known.forEach(function (_, page) { everyTerm.set(page, 0); });
+    termHits[0].pending.forEach(function (page) { everyTerm.set(page, 0); });
+    everyTerm.forEach(function (_, page) {
+      var score = 0;
+      for (var i = 0; i < termHits.length; i++) {
+        if (termHits[i].known.has(page)) score += termHits[i].known.get(page);
+        else if (termHits[i].pending.has(page)) unsure.add(page);
+        else { everyTerm.delete(page); unsure.delete(page); return; }
+      }
+      everyTerm.set(page, score);
+    });
+    var sure = new Map();
+    everyTerm.forEach(function (score, page) { if (!unsure.has(page)) sure.set(page, score); });
+    add(byScore(sure), 1, null);
+    add(byPage(unsure), 1, terms.map(function (t) { return t.join(""); }));
+
+    var termPairs = new Set();
+    terms.forEach(function (t) { pairs(t).forEach(function (p) { termPairs.add(p); }); });
+    if (termPairs.size >= 3) {
+      var presence = new Map();
+      termPairs.forEach(function (pair) {
+        postings.get(pair).pages.forEach(function (page) { presence.set(page, (presence.get(page) || 0) + 1); });
+      });
+      var partial = new Map();
+      presence.forEach(function (count, page) {
+        if (count / termPairs.size >= 0.75) partial.set(page, count / termPairs.size);
+      });
+      add(byScore(partial), 2, null);
+    }
+    return queue;
+  }
+
+  function contains(page, needles) {
+    var text = normalise(page[1]) + "|" + normalise(page[3]);
+    return needles.every(function (needle) { return text.indexOf(needle) >= 0; });
+  }
+
+  // A stretch of the page's text around the first match, else its beginning.
+  function snippet(text, query) {
+    var needles = query.split(/\s+/).map(normalise).filter(Boolean).concat([normalise(query)]);
+    var flat = "";
+    var origin = [];
+    Array.from(text).forEach(function (c, index) {
+      normaliseChars(c).forEach(function (n) { flat += n; origin.push(index); });
+    });
+    var chars = Array.from(text);
+    var at = -1;
+    needles.forEach(function (needle) {
+      var found = flat.indexOf(needle);
+      if (found >= 0 && (at < 0 || found < at)) at = found;
+    });
+    var start = at < 0 ? 0 : Math.max(0, origin[at] - 40);
+    var piece = chars.slice(start, start + 140).join("").replace(/\s+/g, " ");
+    return (start > 0 ? "…" : "") + piece + (start + 140 < chars.length ? "…" : "");
   }
 
   function highlight(element, text, query) {
@@ -145,34 +227,47 @@
     }
   }
 
-  function show(results, shown, config, query, list) {
-    var slice = results.slice(shown, shown + PAGE_SIZE);
-    var blocks = Array.from(new Set(slice.map(function (r) { return Math.floor(r.page / config.block); })));
-    return Promise.all(blocks.map(function (b) { return fetchJson("meta-" + b + ".json"); })).then(function (loaded) {
-      var meta = new Map();
-      blocks.forEach(function (b, i) { meta.set(b, loaded[i]); });
-      slice.forEach(function (result) {
-        var entry = meta.get(Math.floor(result.page / config.block))[result.page % config.block];
-        var item = document.createElement("li");
-        item.className = "ipp-search-result" + (result.tier === 2 ? " ipp-partial" : "");
-        var link = document.createElement("a");
-        link.href = new URL(entry[0], siteRoot).href;
-        highlight(link, entry[1], query);
-        item.appendChild(link);
-        if (entry[2]) {
-          var context = document.createElement("span");
-          context.className = "ipp-muted";
-          context.textContent = " " + entry[2] + (result.tier === 2 ? " · 部分匹配" : "");
-          item.appendChild(context);
+  function render(list, result, page, query) {
+    var item = document.createElement("li");
+    item.className = "ipp-search-result" + (result.tier === 2 ? " ipp-partial" : "");
+    var link = document.createElement("a");
+    link.href = new URL(page[0], siteRoot).href;
+    highlight(link, page[1], query);
+    item.appendChild(link);
+    var context = document.createElement("span");
+    context.className = "ipp-muted";
+    context.textContent = " " + [page[2], result.tier === 2 ? "部分匹配" : ""].filter(Boolean).join(" · ");
+    item.appendChild(context);
+    var summary = document.createElement("p");
+    summary.className = "ipp-summary";
+    highlight(summary, snippet(page[3], query), query);
+    item.appendChild(summary);
+    list.appendChild(item);
+  }
+
+  // Walk the queue from `state.next`: fetch page files in batches, drop candidates that do not
+  // hold the query, show up to PAGE_SIZE results.
+  function showMore(state, query, list) {
+    var shown = 0;
+    var fetched = 0;
+    function step() {
+      if (shown >= PAGE_SIZE || state.next >= state.queue.length || fetched >= MAX_FETCH) return Promise.resolve();
+      var batch = state.queue.slice(state.next, state.next + BATCH);
+      state.next += batch.length;
+      fetched += batch.length;
+      return Promise.all(batch.map(function (r) { return fetchJson("page/" + r.page + ".json"); })).then(function (pages) {
+        for (var i = 0; i < batch.length; i++) {
+          if (shown >= PAGE_SIZE) { state.next -= batch.length - i; break; }  // the rest waits, cached
+          var result = batch[i];
+          if (result.check && !contains(pages[i], result.check)) continue;
+          if (result.tier < 2) state.found += 1;
+          render(list, result, pages[i], query);
+          shown += 1;
         }
-        var summary = document.createElement("p");
-        summary.className = "ipp-summary";
-        highlight(summary, entry[3], query);
-        item.appendChild(summary);
-        list.appendChild(item);
+        return step();
       });
-      return shown + slice.length;
-    });
+    }
+    return step();
   }
 
   function run(query) {
@@ -184,30 +279,34 @@
     if (!query.trim()) { status.textContent = ""; return; }
     status.textContent = "正在搜索……";
     fetchJson("config.json").then(function (config) {
-      var names = new Set();
+      var wanted = new Set();
       query.split(/\s+/).concat([query]).forEach(function (t) {
-        pairs(normalise(t)).forEach(function (p) { names.add(fnv1a(p) % config.shards); });
+        pairs(normaliseChars(t)).forEach(function (p) { wanted.add(p); });
       });
-      var ids = Array.from(names);
-      return Promise.all(ids.map(function (id) { return fetchJson("shard-" + id + ".json"); })).then(function (loaded) {
-        var shards = {};
-        ids.forEach(function (id, i) { shards[id] = loaded[i]; });
-        var results = rank(query, config, shards);
-        if (results === null) { status.textContent = "请输入至少两个字（或两个字母、数字）。"; return; }
-        var exact = results.filter(function (r) { return r.tier < 2; }).length;
-        status.textContent = results.length
-          ? "找到 " + exact + " 个完整匹配的页面" + (results.length > exact ? "，另有 " + (results.length - exact) + " 个部分匹配" : "") + "。"
-          : "没有找到包含“" + query + "”的页面。";
-        var shown = 0;
-        function next() {
-          return show(results, shown, config, query, list).then(function (count) {
-            shown = count;
-            more.hidden = shown >= results.length;
-          });
+      var shardIds = Array.from(new Set(Array.from(wanted).map(function (p) { return fnv1a(p) % config.shards; })));
+      return Promise.all(shardIds.map(function (id) { return fetchJson("shard-" + id + ".json"); })).then(function (loaded) {
+        var shards = new Map();
+        shardIds.forEach(function (id, i) { shards.set(id, loaded[i]); });
+        var postings = new Map();
+        wanted.forEach(function (pair) {
+          postings.set(pair, decodePair(shards.get(fnv1a(pair) % config.shards)[pair]));
+        });
+        var queue = plan(query, config, postings);
+        if (queue === null) { status.textContent = "请输入至少两个字（或两个字母、数字）。"; return; }
+        var state = { queue: queue, next: 0, found: 0 };
+        function update() {
+          var partial = list.querySelectorAll(".ipp-partial").length;
+          var left = state.queue.length - state.next;
+          more.hidden = left <= 0;
+          if (!list.children.length) {
+            status.textContent = left > 0 ? "尚未找到完整匹配，可继续核对。" : "没有找到包含“" + query + "”的页面。";
+          } else {
+            status.textContent = "已列出 " + state.found + " 个完整匹配的页面" +
+              (partial ? "、" + partial + " 个部分匹配" : "") + (left > 0 ? "；还有更多结果。" : "。");
+          }
         }
-        more.onclick = next;
-        document.body.setAttribute("data-search-ready", "true");
-        return next();
+        more.onclick = function () { showMore(state, query, list).then(update); };
+        return showMore(state, query, list).then(update);
       });
     }).then(function () {
       document.body.setAttribute("data-search-done", query);

@@ -1,0 +1,53 @@
+"""`make serve` (mkdocs serve --dirty): a saved YAML edit reaches every page it shows on.
+
+Timing is the benchmark's business (`make bench`); this checks that the edit arrives at all,
+including on pages that only repeat the edited text (breadcrumbs), which a dirty rebuild must not miss.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from conftest import ROOT
+
+
+def _get(url: str) -> str:
+    try:
+        return urllib.request.urlopen(url, timeout=5).read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait_for(url: str, text: str, seconds: float = 60) -> bool:
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if text in _get(url):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_serve_shows_a_yaml_edit_everywhere(data_copy):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "IPP_DATA_DIR": str(data_copy), "NO_MKDOCS_2_WARNING": "1"}
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert _wait_for(base + "plan-2023/p-1/", "完善知识产权制度"), "mkdocs serve did not start"
+        plan = data_copy / "documents" / "plan-2023.yml"
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("title: 完善知识产权制度\n", "title: 完善知识产权制度（已编辑）\n", 1), encoding="utf-8")
+        assert _wait_for(base + "plan-2023/p-1/", "完善知识产权制度（已编辑）")
+        assert "完善知识产权制度（已编辑）" in _get(base + "plan-2023/t-1/")  # breadcrumb of a child
+        assert "完善知识产权制度（已编辑）" in _get(base + "plan-2023/")  # the document's contents
+        assert "市场监管总局" in _get(base + "departments/samr/")  # an untouched page is still served
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
