@@ -45,6 +45,7 @@ def _generated(config, uri: str, content, fingerprint: str, everything_changed: 
     _fingerprints[uri] = fingerprint
     return file
 
+
 # Hand-written pages and generated index pages; documents are inserted after 首页.
 NAV_TAIL = [
     {"部门": "departments/index.md"},
@@ -95,10 +96,14 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["title"] = html.escape(rendered.title)
     if rendered.description:
         page.meta["description"] = html.escape(rendered.description, quote=True)
-    page.meta["ipp_generated"] = True
     return ""
 
 
 def on_page_content(content, page, config, files):
     rendered = _pages.get(page.file.src_uri)
     return rendered.html if rendered is not None else content
+
+
+def on_build_error(error):
+    # Pages fingerprinted but never written: the next dirty rebuild must write everything.
+    _fingerprints.clear()
