@@ -123,11 +123,9 @@ def measure(data_dir: Path, site_dir: Path) -> dict:
             "query_kb": {q: search_fetch_kb(site_dir, q) for q in BENCH_QUERIES}}
 
 
-def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
-    """Seconds from saving a YAML edit to the changed page being served by `mkdocs serve --dirty`
-    (as `make serve` runs it)."""
+def start_serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
+    """`mkdocs serve --dirty` (as `make serve` runs it) on a free local port; returns it and its base URL."""
     import socket
-    import urllib.request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -135,7 +133,15 @@ def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
     env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1"}
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}/plan-2023/p-1/"
+    return server, f"http://127.0.0.1:{port}/"
+
+
+def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
+    """Seconds from saving a YAML edit to the changed page being served by `make serve`."""
+    import urllib.request
+
+    server, base = start_serve(data_dir)
+    url = base + "plan-2023/p-1/"
     plan = data_dir / "documents" / "plan-2023.yml"
 
     def served() -> str:

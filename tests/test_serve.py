@@ -5,14 +5,10 @@ including on pages that only repeat the edited text (breadcrumbs), which a dirty
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
-from conftest import ROOT
+from generator.bench import start_serve
 
 
 def _get(url: str) -> str:
@@ -32,13 +28,7 @@ def _wait_for(url: str, text: str, seconds: float = 60) -> bool:
 
 
 def test_serve_shows_a_yaml_edit_everywhere(data_copy):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    env = {**os.environ, "IPP_DATA_DIR": str(data_copy), "NO_MKDOCS_2_WARNING": "1"}
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
-                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}/"
+    server, base = start_serve(data_copy)
     try:
         assert _wait_for(base + "plan-2023/p-1/", "完善知识产权制度"), "mkdocs serve did not start"
         plan = data_copy / "documents" / "plan-2023.yml"
