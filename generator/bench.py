@@ -18,6 +18,7 @@ from pathlib import Path
 
 import yaml
 
+from .load import walk_raw
 from .pipeline import DATA_DIR, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,12 +45,6 @@ def _suffix_tree(nodes, suffix: str, offsets: dict, copy_index: int):
         _suffix_tree(node.get("children") or [], suffix, offsets, copy_index)
 
 
-def _walk(nodes):
-    for node in nodes:
-        yield node
-        yield from _walk(node.get("children") or [])
-
-
 def make_synthetic(target: Path, factor: int) -> None:
     """Write data/ for a corpus `factor` times the real one into `target`."""
     shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("documents", "sources"))
@@ -57,7 +52,7 @@ def make_synthetic(target: Path, factor: int) -> None:
     for path in sorted((DATA_DIR / "documents").glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         offsets = {}
-        for node in _walk(document["sections"]):
+        for node, _ in walk_raw(document["sections"]):
             if node["kind"] in ("task", "column", "indicator") and str(node.get("number", "")).isdigit():
                 offsets[node["kind"]] = max(offsets.get(node["kind"], 0), int(node["number"]))
         sections = []

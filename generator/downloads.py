@@ -23,8 +23,7 @@ DEPARTMENT_COLUMNS = ["name", "full_name", "english", "category", "aliases", "pa
 
 def plain_text(node: Node) -> str:
     """The full official wording of an item as plain text, one paragraph per line."""
-    paragraphs = node.paragraphs + [m["text"] for m in node.measures]
-    return "\n".join(paragraphs).replace(GAP_MARK, GAP_TEXT)
+    return node.wording.replace(GAP_MARK, GAP_TEXT)
 
 
 def item_title(node: Node) -> str:

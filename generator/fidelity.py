@@ -15,13 +15,8 @@ from pathlib import Path
 import yaml
 
 from .text import GAP_MARK, printed_number, squeeze
+from .load import walk_raw
 from .pipeline import DATA_DIR
-
-def walk(nodes):
-    for node in nodes or []:
-        yield node
-        yield from walk(node.get("children"))
-
 
 def published_text(document: dict, with_title: bool = True, gap_text: str = "") -> str:
     """The document's published wording in reading order, as the fidelity test sees it.
@@ -31,7 +26,7 @@ def published_text(document: dict, with_title: bool = True, gap_text: str = "") 
     """
     parts = [document.get("title") or "" if with_title else "", document.get("preamble") or "",
              document.get("closing") or ""]
-    for node in walk(document.get("sections")):
+    for node, _ in walk_raw(document.get("sections")):
         parts.append(printed_number(document.get("numbering"), node["kind"], node.get("number")) + (node.get("title") or ""))
         parts.append(node.get("text") or "")
         parts.extend(m.get("text") or "" for m in node.get("measures") or [])
@@ -44,7 +39,7 @@ def published_text(document: dict, with_title: bool = True, gap_text: str = "") 
 
 def corrections(document: dict) -> list[tuple[str, str]]:
     notes = list(document.get("notes") or [])
-    for node in walk(document.get("sections")):
+    for node, _ in walk_raw(document.get("sections")):
         notes.extend(node.get("notes") or [])
     return [
         (squeeze(n.get("reads") or ""), squeeze(n.get("published") or ""))

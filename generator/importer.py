@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from .load import walk_raw
+
 PART = re.compile(r"^([一二三四五六七八九十]+)、(.*)$")
 GROUP = re.compile(r"^（([一二三四五六七八九十]+)）(.*)$")
 TASK = re.compile(r"^(\d+)[．.](.*)$")
@@ -100,7 +102,7 @@ def parse_plan(text: str) -> dict:
 
     if not parts:
         raise ImportError_("no part heading (一、…) found")
-    for node in _walk(parts):
+    for node, _ in walk_raw(parts):
         if node["kind"] == "task":
             names = departments_of(node["text"])
             if not names:
@@ -117,12 +119,6 @@ def parse_plan(text: str) -> dict:
         "sections": parts,
         "closing": "".join(closing),
     }
-
-
-def _walk(nodes):
-    for node in nodes:
-        yield node
-        yield from _walk(node.get("children", []))
 
 
 class _Dumper(yaml.SafeDumper):

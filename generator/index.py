@@ -116,7 +116,7 @@ def topic_matches(topic: Topic, node: Node) -> bool:
         return True
     if node.kind in ("chapter", "section") and node.children:
         return False  # containers join a topic only when named explicitly; their items carry it
-    wording = node.title + node.text + "".join(m["text"] for m in node.measures)
+    wording = node.title + "\n" + node.wording
     return any(keyword in wording for keyword in topic.keywords)
 
 
@@ -192,8 +192,7 @@ def years_of(corpus: Corpus) -> dict[int, YearEntry]:
                 table = Target(f"{node.document.short_title}的主要指标", node.document, node.parent, indicators=[])
                 targets.append(table)
             table.indicators.append(node)
-        wording = node.text + "".join(m["text"] for m in node.measures)
-        for name in CAMPAIGN.findall(wording):
+        for name in CAMPAIGN.findall(node.wording):
             items = year(int(name[-4:])).campaigns.setdefault(name, [])
             if node not in items:
                 items.append(node)

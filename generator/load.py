@@ -69,6 +69,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
+def walk_raw(nodes, parent=None):
+    """(node, parent) for every mapping in a raw YAML node tree, depth first, in document order."""
+    for node in nodes or []:
+        if isinstance(node, dict):
+            yield node, parent
+            yield from walk_raw(node.get("children"), node)
+
+
 @dataclass
 class Problem:
     """One thing wrong with the data, reported as `file:line: message`."""

@@ -175,6 +175,11 @@ class Node:
         return [p for p in self.text.split("\n") if p.strip()]
 
     @property
+    def wording(self) -> str:
+        """All of an item's official wording: its paragraphs, then its addressed measures."""
+        return "\n".join(self.paragraphs + [m["text"] for m in self.measures])
+
+    @property
     def lead_role(self) -> Role | None:
         return next((r for r in self.roles if r.is_lead), None)
 

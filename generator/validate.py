@@ -11,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 
-from .load import LocatedDict, LocatedList, Problem, RawData
+from .load import LocatedDict, LocatedList, Problem, RawData, walk_raw
 from .text import GAP_MARK, printed_number, squeeze
 # Kinds numbered through the whole document; chapters and sections are numbered per parent.
 DOCUMENT_WIDE_NUMBERS = {"task", "column", "indicator"}
@@ -61,14 +61,6 @@ def check_schema(value, schema: dict, file: str) -> list[Problem]:
     return problems
 
 
-def walk(nodes, parent=None):
-    """(node, parent) pairs in document order."""
-    for node in nodes or []:
-        if isinstance(node, dict):
-            yield node, parent
-            yield from walk(node.get("children"), node)
-
-
 class DepartmentNames:
     """Resolves a printed department name (canonical or alias) to its registry entry."""
 
@@ -110,7 +102,7 @@ def check_departments(entries, file: str) -> list[Problem]:
     return problems
 
 
-def _check_document(document: LocatedDict, departments: DepartmentNames, documents_by_id: dict) -> list[Problem]:
+def _check_document(document: LocatedDict, departments: DepartmentNames, references: _References) -> list[Problem]:
     file = document.file
     problems = []
     expected_name = Path(file).stem
@@ -119,7 +111,7 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, documen
 
     seen_ids: dict[str, int] = {}
     numbers: dict[tuple, int] = {}
-    for node, parent in walk(document.get("sections")):
+    for node, parent in walk_raw(document.get("sections")):
         node_id = node.get("id")
         if node_id in seen_ids:
             problems.append(Problem(file, node.line_of("id"), f"duplicate id '{node_id}' (first at line {seen_ids[node_id]})"))
@@ -155,12 +147,12 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, documen
             if note.get("type") == "correction" and published and published not in squeeze(_node_wording(node, document)):
                 problems.append(Problem(file, note.line_of("published"), f"correction publishes '{note['published']}', which is not in this item"))
 
-    for node, _ in walk(document.get("sections")):
+    for node, _ in walk_raw(document.get("sections")):
         refs = [("implements", r) for r in node.get("implements") or []]
         if node.get("belongs_to"):
             refs.append(("belongs_to", node["belongs_to"]))
         for field, ref in refs:
-            if isinstance(ref, str) and "/" in ref and not _resolves(ref, documents_by_id):
+            if isinstance(ref, str) and "/" in ref and not references.resolves(ref):
                 problems.append(Problem(file, node.line_of(field), f"reference '{ref}' does not point to any item"))
     return problems
 
@@ -175,20 +167,26 @@ def _node_wording(node, document) -> str:
     return "\n".join(parts)
 
 
-def _resolves(ref: str, documents_by_id: dict) -> bool:
-    """Whether a ref points to an item; refs into a file that could not be read count as resolved
-    (its syntax error is already reported, and one cause should give one line)."""
-    doc_id, _, node_id = ref.partition("/")
-    document = documents_by_id.get(doc_id)
-    if document is _UNREADABLE:
-        return True
-    return document is not None and any(n.get("id") == node_id for n, _ in walk(document.get("sections")))
-
-
 _UNREADABLE = object()
 
 
-def check_topics(topics, file: str, documents_by_id: dict) -> list[Problem]:
+class _References:
+    """Every item a reference may name, collected once; refs into a file that could not be read
+    count as resolved (its syntax error is already reported, and one cause should give one line)."""
+
+    def __init__(self, documents_by_id: dict):
+        self.unreadable = {doc_id for doc_id, document in documents_by_id.items() if document is _UNREADABLE}
+        self.known = {
+            f"{doc_id}/{node.get('id')}"
+            for doc_id, document in documents_by_id.items() if document is not _UNREADABLE
+            for node, _ in walk_raw(document.get("sections"))
+        }
+
+    def resolves(self, ref: str) -> bool:
+        return ref.partition("/")[0] in self.unreadable or ref in self.known
+
+
+def check_topics(topics, file: str, references: _References) -> list[Problem]:
     problems, seen = [], {}
     for index, topic in enumerate(topics or []):
         if not isinstance(topic, dict):
@@ -198,7 +196,7 @@ def check_topics(topics, file: str, documents_by_id: dict) -> list[Problem]:
         seen.setdefault(topic.get("id"), topics.line_of(index))
         for field in ("include", "exclude"):
             for ref in topic.get(field) or []:
-                if isinstance(ref, str) and not _resolves(ref, documents_by_id):
+                if isinstance(ref, str) and not references.resolves(ref):
                     problems.append(Problem(file, topic.line_of(field), f"reference '{ref}' does not point to any item"))
     return problems
 
@@ -234,12 +232,13 @@ def validate(raw: RawData) -> list[Problem]:
         problems += check_departments(entries, entries.file)
     names = DepartmentNames(entries)
 
+    references = _References(documents_by_id)
     for document in documents_by_id.values():
         if document is not _UNREADABLE:
-            problems += _check_document(document, names, documents_by_id)
+            problems += _check_document(document, names, references)
     if raw.topics is not None:
         problems += check_schema(raw.topics, _schema(root, "topics"), raw.topics.file)
-        problems += check_topics(raw.topics, raw.topics.file, documents_by_id)
+        problems += check_topics(raw.topics, raw.topics.file, references)
 
     unique = {(p.file, p.line, p.message): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.file, p.line))
