@@ -5,11 +5,12 @@ derived here, once; nothing derived is ever typed in the YAML.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 
 from .load import RawData
-from .model import Corpus, Department, Document, Node, Note, Role, Topic
+from .model import Corpus, Department, Document, Licence, Node, Note, Publication, Role, Topic
 from .text import DEFAULT_NUMBERING
 
 
@@ -199,6 +200,15 @@ def years_of(corpus: Corpus) -> dict[int, YearEntry]:
     return dict(sorted(years.items()))
 
 
+def _publication(raw: dict) -> Publication:
+    """The publication facts; REPOSITORY_URL (set by the Pages workflow) names the repository actually built."""
+    repository = (os.environ.get("REPOSITORY_URL") or raw["repository"]).rstrip("/")
+    feedback = raw.get("feedback") or f"{repository}/issues/new"
+    return Publication(repository=repository, feedback=feedback,
+                       data_licence=Licence(**raw["licences"]["data"]), site_licence=Licence(**raw["licences"]["site"]),
+                       official_texts=raw["official_texts"])
+
+
 def build_corpus(raw: RawData) -> Corpus:
     """Model + indexes from data that `validate` accepted."""
     documents = sorted((_document(d) for d in raw.documents), key=lambda d: (d.year, d.id))
@@ -208,7 +218,8 @@ def build_corpus(raw: RawData) -> Corpus:
               include=list(t.get("include") or []), exclude=list(t.get("exclude") or []))
         for t in raw.topics or []
     ]
-    corpus = Corpus(documents=documents, departments=departments, topics=topics)
+    corpus = Corpus(documents=documents, departments=departments, topics=topics,
+                    publication=_publication(raw.publication))
     corpus.nodes_by_ref = {n.ref: n for n in corpus.nodes}
     corpus.departments_by_name = {name: d for d in departments for name in [d.name, *d.aliases]}
     _attach_roles(corpus)

@@ -22,6 +22,7 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
 from generator.render import RenderedSite, render_site  # noqa: E402
+from generator.vcs import last_changed  # noqa: E402
 
 _site: RenderedSite | None = None
 _pages: dict = {}
@@ -62,7 +63,8 @@ def on_config(config):
         corpus = load_corpus()
     except DataError as error:
         raise PluginError(f"{len(error.problems)} problem(s) in the data:\n{error}") from None
-    _site = render_site(corpus)
+    # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
+    _site = render_site(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()))
     _pages = {page.uri: page for page in _site.pages}
     # Material renders nav titles as HTML: escape ours. One entry per document, never per item.
     documents = ["documents/index.md"] + [{html.escape(title): uri} for title, uri in _site.nav]
@@ -102,6 +104,13 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(content, page, config, files):
     rendered = _pages.get(page.file.src_uri)
     return rendered.html if rendered is not None else content
+
+
+def on_post_build(config):
+    # Without a public address a sitemap could only list localhost or path-only URLs: write none.
+    if not config["site_url"]:
+        for name in ("sitemap.xml", "sitemap.xml.gz"):
+            (Path(config["site_dir"]) / name).unlink(missing_ok=True)
 
 
 def on_build_error(error):

@@ -251,10 +251,30 @@ class Topic:
 
 
 @dataclass
+class Licence:
+    id: str  # SPDX identifier
+    name: str  # as readers see it
+    url: str
+    covers: str  # what it applies to
+
+
+@dataclass
+class Publication:
+    """Publication facts from data/publication.yml: where the source lives, how to report an error, licences."""
+
+    repository: str
+    feedback: str  # base of a 纠错 link: a new issue in the repository
+    data_licence: Licence
+    site_licence: Licence
+    official_texts: str
+
+
+@dataclass
 class Corpus:
     documents: list[Document]
     departments: list[Department]
     topics: list[Topic]
+    publication: Publication | None = None
     nodes_by_ref: dict[str, Node] = field(default_factory=dict)
     departments_by_name: dict[str, Department] = field(default_factory=dict)
 

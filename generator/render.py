@@ -81,9 +81,17 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR):
+    def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR, site_url: str = "",
+                 data_date: str | None = None):
         self.corpus = corpus
         self.env = _environment(template_dir)
+        # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        self.data_date = data_date  # when data/ last changed in version control (None without history)
+
+    def absolute(self, url: str) -> str:
+        """The full public address of a site path, or the path itself when the build has no site_url."""
+        return self.site_url + url
 
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
              search_context: str = "", search_title: str = "", **context) -> RenderedPage:
@@ -99,6 +107,8 @@ class Renderer:
             rel=lambda target: relative(url, target),
             segments=segments,
             role_for=role_for,
+            absolute=self.absolute,
+            publication=self.corpus.publication,
             kind_labels=KIND_LABELS,
             gap_text=GAP_TEXT,
             note_labels=NOTE_LABELS,
@@ -292,5 +302,5 @@ def _category_order(corpus: Corpus):
     return [(c, label) for c, label in CATEGORY_LABELS.items() if c in present]
 
 
-def render_site(corpus: Corpus) -> RenderedSite:
-    return Renderer(corpus).render()
+def render_site(corpus: Corpus, site_url: str = "", data_date: str | None = None) -> RenderedSite:
+    return Renderer(corpus, site_url=site_url, data_date=data_date).render()

@@ -240,5 +240,11 @@ def validate(raw: RawData) -> list[Problem]:
         problems += check_schema(raw.topics, _schema(root, "topics"), raw.topics.file)
         problems += check_topics(raw.topics, raw.topics.file, references)
 
+    if raw.publication is None:
+        if not any(p.file.endswith("publication.yml") for p in problems):
+            problems.append(Problem("data/publication.yml", 1, "the publication facts (repository, licences) are missing"))
+    else:
+        problems += check_schema(raw.publication, _schema(root, "publication"), raw.publication.file)
+
     unique = {(p.file, p.line, p.message): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.file, p.line))

@@ -16,9 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 
 
-def run_build(site_dir: Path, data_dir: Path | None = None) -> subprocess.CompletedProcess:
-    """`python -m generator build` as `make site` runs it, optionally on other data."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+def run_build(site_dir: Path, data_dir: Path | None = None, **environment: str) -> subprocess.CompletedProcess:
+    """`python -m generator build` as `make site` runs it, optionally on other data or with SITE_URL etc."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **environment}
     if data_dir is not None:
         env["IPP_DATA_DIR"] = str(data_dir)
     return subprocess.run([sys.executable, "-m", "generator", "build", "--site-dir", str(site_dir)],
@@ -35,7 +35,20 @@ def run_check(data_dir: Path) -> subprocess.CompletedProcess:
 def site(tmp_path_factory) -> Path:
     """The real corpus, built exactly as `make site` builds it."""
     site_dir = tmp_path_factory.mktemp("real") / "site"
-    result = run_build(site_dir)
+    result = run_build(site_dir, SITE_URL="", REPOSITORY_URL="")
+    assert result.returncode == 0, result.stderr
+    return site_dir
+
+
+PUBLISHED_URL = "https://example.github.io/ip-plans/"
+PUBLISHED_REPOSITORY = "https://github.com/example/ip-plans"
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory) -> Path:
+    """The real corpus built as the Pages workflow builds it: with a public address and repository."""
+    site_dir = tmp_path_factory.mktemp("published") / "site"
+    result = run_build(site_dir, SITE_URL=PUBLISHED_URL, REPOSITORY_URL=PUBLISHED_REPOSITORY)
     assert result.returncode == 0, result.stderr
     return site_dir
 
