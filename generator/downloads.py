@@ -26,10 +26,6 @@ def plain_text(node: Node) -> str:
     return node.wording.replace(GAP_MARK, GAP_TEXT)
 
 
-def item_title(node: Node) -> str:
-    return (node.title or (node.lead_phrase if node.kind == "measure" else "")).replace(GAP_MARK, GAP_TEXT)
-
-
 def document_rows(corpus: Corpus) -> list[dict]:
     return [{"id": d.id, "title": d.title, "issuer": d.issuer, "number": d.number, "date": d.date,
              "year": d.year, "url": d.url} for d in corpus.documents]
@@ -43,7 +39,7 @@ def item_rows(corpus: Corpus) -> list[dict]:
             "document": node.document.id,
             "kind": node.kind,
             "number": node.number,
-            "title": item_title(node),
+            "title": node.display_title,  # printed, or derived from the opening words
             "text": plain_text(node),
             "lead": node.lead_role.department.name if node.lead_role else "",
             "departments": JOIN.join(r.department.name for r in responsible),

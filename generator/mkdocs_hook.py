@@ -12,6 +12,7 @@ import hashlib
 import html
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # hooks are loaded by path; make the package importable too
@@ -21,10 +22,11 @@ from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
 
 from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
-from generator.render import RenderedSite, render_site  # noqa: E402
+from generator.render import RenderedSite, Renderer  # noqa: E402
 from generator.vcs import last_changed  # noqa: E402
 
 _site: RenderedSite | None = None
+_renderer: Renderer | None = None
 _pages: dict = {}
 # Fingerprints of what the previous build generated. MkDocs loads this hook once per process, so
 # under `mkdocs serve --dirty` an edit rebuilds only the pages whose output changed.
@@ -47,24 +49,26 @@ def _generated(config, uri: str, content, fingerprint: str, everything_changed: 
     return file
 
 
-# Hand-written pages and generated index pages; documents are inserted after 首页.
+# Hand-written pages and generated index pages; documents are inserted after 首页. The editors' pages
+# (editing.md, coverage/) stay out of the public menu: the footer links them.
 NAV_TAIL = [
     {"部门": "departments/index.md"},
     {"年份": "years/index.md"},
     {"专题": "topics/index.md"},
     {"数据下载": "data.md"},
-    {"关于": ["about.md", "editing.md", "coverage/index.md"]},
+    {"关于本站": "about.md"},
 ]
 
 
 def on_config(config):
-    global _site, _pages
+    global _site, _pages, _renderer
     try:
         corpus = load_corpus()
     except DataError as error:
         raise PluginError(f"{len(error.problems)} problem(s) in the data:\n{error}") from None
     # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
-    _site = render_site(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()))
+    _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()))
+    _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
     # Material renders nav titles as HTML: escape ours. One entry per document, never per item.
     documents = ["documents/index.md"] + [{html.escape(title): uri} for title, uri in _site.nav]
@@ -104,6 +108,20 @@ def on_page_markdown(markdown, page, config, files):
 def on_page_content(content, page, config, files):
     rendered = _pages.get(page.file.src_uri)
     return rendered.html if rendered is not None else content
+
+
+def on_page_context(context, page, config, nav):
+    rendered = _pages.get(page.file.src_uri)
+    title = rendered.title if rendered is not None else html.unescape(page.title or config["site_name"])
+    context["ipp_footer"] = _renderer.footer(page.url, title)
+    return context
+
+
+def on_template_context(context, template_name, config):
+    # Static pages (404.html) are served at any address: their footer links from the site root.
+    root = urlsplit(config["site_url"] or "/").path
+    context["ipp_footer"] = _renderer.footer(template_name, "页面不存在", root=root)
+    return context
 
 
 def on_post_build(config):

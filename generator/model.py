@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .text import GAP_MARK, GAP_TEXT, printed_number
+from .titles import opening_words
 KIND_LABELS = {
     "chapter": "部分",
     "section": "节",
@@ -152,16 +153,20 @@ class Node:
         return first[: end + 1] if 0 <= end <= 40 else ""
 
     @property
+    def display_title(self) -> str:
+        """The title as printed; for items printed without one, their own opening words (derived)."""
+        if self.title:
+            return self.title.replace(GAP_MARK, GAP_TEXT)
+        if self.kind == "measure" and self.lead_phrase:
+            return self.lead_phrase
+        return opening_words(self.text or "\n".join(m["text"] for m in self.measures))
+
+    @property
     def heading(self) -> str:
-        """Title as readers see it; items without a printed title get a descriptive one."""
-        title = (self.title or (self.lead_phrase if self.kind == "measure" else "")).replace(GAP_MARK, GAP_TEXT)
+        """Title as readers see it: the printed number, then the printed or derived title."""
         if self.kind == "column":
-            return f"专栏{self.number}　{title}".strip()
-        if self.kind == "task" and not title:
-            return f"第{self.number}项任务"
-        if self.kind == "measure" and not title:
-            return f"措施（{self.parent.heading if self.parent else ''}）"
-        return f"{self.printed_number}{title}"
+            return f"专栏{self.number}　{self.display_title}".strip()
+        return f"{self.printed_number}{self.display_title}"
 
     @property
     def summary(self) -> str:

@@ -7,6 +7,7 @@ to the page that holds them, so the site works under any sub-path.
 from __future__ import annotations
 
 import functools
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,22 @@ class Renderer:
     def absolute(self, url: str) -> str:
         """The full public address of a site path, or the path itself when the build has no site_url."""
         return self.site_url + url
+
+    def feedback_url(self, url: str, title: str) -> str:
+        """A 纠错 link: a new issue in the repository, prefilled with the page's title and address."""
+        body = f"页面：{self.absolute(url) or '首页'}\n\n哪里有问题：\n\n应当是（请注明依据，如原文出处）：\n"
+        query = urllib.parse.urlencode({"title": f"纠错：{title}", "body": body}, quote_via=urllib.parse.quote)
+        return f"{self.corpus.publication.feedback}?{query}"
+
+    def footer(self, url: str, title: str, root: str | None = None) -> str:
+        """The footer of one page. `root`: links from this absolute path instead of relative ones (404 page)."""
+        date = self.data_date
+        return self.env.get_template("_footer.html").render(
+            publication=self.corpus.publication, data_date=date,
+            data_date_label=f"{int(date[:4])}年{int(date[5:7])}月{int(date[8:10])}日" if date else "",
+            feedback_url=self.feedback_url(url, title),
+            link=(lambda target: root + target) if root is not None else (lambda target: relative(url, target)),
+        )
 
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
              search_context: str = "", search_title: str = "", **context) -> RenderedPage:

@@ -211,3 +211,16 @@ def test_accessibility_axe(visit, name):
     violations = v.page.evaluate("async () => (await axe.run(document)).violations"
                                  ".map(v => v.id + ': ' + v.nodes.length + ' × ' + v.help)")
     assert violations == []
+
+
+def test_item_titles_in_heading_browser_title_and_search_results(visit, site):
+    from conftest import read_csv
+
+    row = next(r for r in read_csv(site / "downloads" / "items.csv") if r["url"] == "plan-2023/t-1/")
+    heading = f"{row['number']}．{row['title']}"
+    v = visit("plan-2023/t-1/")
+    assert v.page.locator("h1").inner_text() == heading
+    assert v.page.title().startswith(heading)
+    search(v, "专利法实施细则")
+    titles = [t.strip() for t in v.page.locator("#ipp-search-results li > a").all_inner_texts()]
+    assert heading in titles
