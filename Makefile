@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve check bench deps test-deps browser clean
+.PHONY: site test serve check bench deps test-deps browser clean import
 
 site: deps
 	$(PY) -m generator build
@@ -21,6 +21,11 @@ serve: deps
 
 test: test-deps
 	$(PY) -m pytest
+
+# Next year's 推进计划: make import FILE=path/to/text.txt ID=plan-2024 [YEAR=2024] [FROM=URL] [FORCE=1]
+import: deps
+	@test -n "$(FILE)" -a -n "$(ID)" || { echo "usage: make import FILE=official-text.txt ID=plan-2024 [YEAR=2024] [FROM=URL] [FORCE=1]" >&2; exit 2; }
+	$(PY) -m generator import-plan "$(FILE)" --id "$(ID)" $(if $(YEAR),--year "$(YEAR)") $(if $(FROM),--obtained-from "$(FROM)") $(if $(FORCE),--force)
 
 bench: deps
 	$(PY) -m generator.bench

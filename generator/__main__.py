@@ -2,10 +2,31 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from .pipeline import DATA_DIR, DataError, load_corpus
+
+def _use_the_projects_environment() -> None:
+    """`python -m generator` with a Python that lacks the pinned packages: run again with .venv's
+    Python when `make deps` has made it, else say what to do (never a traceback)."""
+    try:
+        import jinja2, jsonschema, yaml  # noqa: F401
+    except ModuleNotFoundError as error:
+        venv = Path(__file__).resolve().parent.parent / ".venv"
+        python = venv / "bin" / "python"
+        if python.exists() and Path(sys.prefix).resolve() != venv.resolve() and not os.environ.get("IPP_REEXEC"):
+            os.environ["IPP_REEXEC"] = "1"
+            os.execv(str(python), [str(python), "-m", "generator", *sys.argv[1:]])
+        print(f"python -m generator needs the project's packages ({error}). Run `make deps` once (it makes .venv), "
+              f"then `.venv/bin/python -m generator …`, or use the make targets (make import FILE=… ID=…).",
+              file=sys.stderr)
+        sys.exit(1)
+
+
+_use_the_projects_environment()
+
+from .pipeline import DATA_DIR, DataError, load_corpus  # noqa: E402
 
 
 def _check(args) -> int:
@@ -22,19 +43,27 @@ def _check(args) -> int:
 
 
 def _import_plan(args) -> int:
-    from .importer import ImportError_, import_plan
+    from .importer_command import ImportOptions, run_import
+    from .pipeline import data_dir
+    from .suggest import suggest_into
 
-    output = Path(args.output) if args.output else DATA_DIR / "documents" / f"{args.id}.yml"
-    try:
-        parsed = import_plan(
-            Path(args.file), output, doc_id=args.id, year=args.year, issuer=args.issuer, date=args.date,
-            number=args.number, source=args.source or str(Path(args.file)), short_title=args.short_title,
-        )
-    except ImportError_ as error:
-        print(f"{args.file}: {error}", file=sys.stderr)
+    options = ImportOptions(
+        file=Path(args.file), doc_id=args.id, data=Path(args.data) if args.data else data_dir(), year=args.year,
+        force=args.force, obtained_from=args.obtained_from, obtained_on=args.obtained_on, issuer=args.issuer,
+        date=args.date, number=args.number, short_title=args.short_title,
+    )
+    result = run_import(options, suggest=suggest_into)
+    for problem in result.problems:
+        print(problem, file=sys.stderr)
+    if result.problems:
+        print(f"{len(result.problems)} problem(s); nothing was written.", file=sys.stderr)
         return 1
-    tasks = sum(1 for line in output.read_text(encoding="utf-8").splitlines() if line.strip() == "kind: task")
-    print(f"wrote {output}: {len(parsed['sections'])} parts, {tasks} tasks")
+    for message in result.messages:
+        print(message)
+    if result.unresolved:
+        print(f"{len(result.unresolved)} department name(s) to resolve before the site builds:")
+        for line in result.unresolved:
+            print(line)
     return 0
 
 
@@ -54,13 +83,15 @@ def main(argv=None) -> int:
     plan = commands.add_parser("import-plan", help="import an annual 推进计划 text into YAML")
     plan.add_argument("file")
     plan.add_argument("--id", required=True, help="document id, e.g. plan-2024")
-    plan.add_argument("--year", type=int, required=True)
-    plan.add_argument("--issuer", default="国务院知识产权战略实施工作部际联席会议办公室")
-    plan.add_argument("--date", default="")
-    plan.add_argument("--number", default="")
-    plan.add_argument("--short-title", default="")
-    plan.add_argument("--source", default="", help="source path recorded in the YAML")
-    plan.add_argument("--output", default="", help="default: data/documents/<id>.yml")
+    plan.add_argument("--year", type=int, default=None, help="default: the year the title starts with")
+    plan.add_argument("--force", action="store_true", help="replace an existing document (links and notes are kept)")
+    plan.add_argument("--obtained-from", default="", help="where the text was obtained (URL), for the provenance file")
+    plan.add_argument("--obtained-on", default="", help="date obtained, YYYY-MM-DD (default: today)")
+    plan.add_argument("--issuer", default=None, help="default: the previous file's, or the 联席会议办公室")
+    plan.add_argument("--date", default=None, help="date of issue, YYYY-MM-DD")
+    plan.add_argument("--number", default=None, help="文号 as printed")
+    plan.add_argument("--short-title", default=None)
+    plan.add_argument("--data", default=None, help="default: data/ or $IPP_DATA_DIR")
     plan.set_defaults(run=_import_plan)
 
     build = commands.add_parser("build", help="validate, build the site elsewhere, then swap it into place")

@@ -16,7 +16,7 @@ import yaml
 
 from .text import GAP_MARK, printed_number, squeeze
 from .load import walk_raw
-from .pipeline import DATA_DIR
+from .pipeline import DATA_DIR, data_dir
 
 def published_text(document: dict, with_title: bool = True, gap_text: str = "") -> str:
     """The document's published wording in reading order, as the fidelity test sees it.
@@ -124,17 +124,20 @@ def invented_paragraphs(rules: list[SourceRule], document: dict, sources_dir: Pa
 
 
 def main(argv: list[str]) -> int:
-    rules = load_rules()
+    folder = data_dir()
+    rules = load_rules(folder)
     failures = 0
-    for path in argv or sorted((DATA_DIR / "documents").glob("*.yml")):
+    for path in argv or sorted((folder / "documents").glob("*.yml")):
+        if not Path(path).exists():  # a document id
+            path = folder / "documents" / f"{path}.yml"
         document = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         own = [r for r in rules if r.document == document["id"]]
         for rule in own:
-            for number, line in missing_lines(rule, document, DATA_DIR / "sources"):
+            for number, line in missing_lines(rule, document, folder / "sources"):
                 failures += 1
                 print(f"{rule.file}:{number}: not published: {line}")
         if any(r.contiguous for r in own):
-            for paragraph in invented_paragraphs(own, document, DATA_DIR / "sources"):
+            for paragraph in invented_paragraphs(own, document, folder / "sources"):
                 failures += 1
                 print(f"{path}: in none of its sources: {paragraph[:60]}")
     print(f"{failures} fidelity problem(s)")

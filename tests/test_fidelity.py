@@ -73,3 +73,12 @@ def test_every_data_file_names_its_schema():
         first = path.read_text(encoding="utf-8").splitlines()[0]
         schema = first.split("$schema=", 1)[1]
         assert (path.parent / schema).resolve().exists(), path.name
+
+
+def test_provenance_checksums_match_their_texts():
+    import hashlib
+
+    for path in (DATA / "sources").glob("*.yml"):
+        entry = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if "sha256" in entry:
+            assert hashlib.sha256((DATA / "sources" / entry["file"]).read_bytes()).hexdigest() == entry["sha256"], path.name
