@@ -106,17 +106,20 @@ def run_import(options: ImportOptions, suggest=None) -> ImportResult:
                 result.unresolved.append(f"{where}:{line}: task {node['number']}: {registry.advice(name)}")
 
     document = _document(plan, options, year, previous)
-    if suggest is not None:
-        suggest(document, options.data)
+    labels = suggest(document, options.data) if suggest is not None else {}
     source_path = _store_source(source, plan, document, options, (previous or {}).get("source", ""), result)
     document["source"] = f"data/sources/{source_path.name}"
     documents.mkdir(parents=True, exist_ok=True)
-    _write(target, dump_document(document))
+    _write(target, dump_document(document, labels))
     result.document = document
     counts = _counts(document)
     result.messages.append(f"wrote {shown(target)}: {counts['chapter']} parts, {counts['section']} groups, "
                            f"{counts['task']} tasks; source text {shown(source_path)} (provenance "
                            f"{shown(source_path.with_suffix('.yml'))})")
+    suggested = sum(len(t.get("suggested") or []) for t in plan.tasks())
+    if suggested:
+        result.messages.append(f"{suggested} suggested links written as `suggested:` (not published): move the right "
+                               f"ones to `implements`, delete the rest")
     if previous is not None:
         from .importer_diff import summary
         result.messages += summary(previous, document)

@@ -149,6 +149,9 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, referen
 
     for node, _ in walk_raw(document.get("sections")):
         refs = [("implements", r) for r in node.get("implements") or []]
+        refs += [("suggested", r) for r in node.get("suggested") or []]
+        for ref in set(node.get("suggested") or []) & set(node.get("implements") or []):
+            problems.append(Problem(file, node.line_of("suggested"), f"'{ref}' is both suggested and accepted in implements: delete it from suggested"))
         if node.get("belongs_to"):
             refs.append(("belongs_to", node["belongs_to"]))
         for field, ref in refs:
