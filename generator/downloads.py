@@ -1,6 +1,6 @@
 """Open data written by every build: CSV (UTF-8 with BOM, so Excel opens it) and the same as JSON.
 
-The column lists are a public contract, documented on the site's data page (content/data.md).
+The columns are a public contract, described once in `datapackage` (which also documents them on 数据下载).
 """
 from __future__ import annotations
 
@@ -8,17 +8,12 @@ import csv
 import io
 import json
 
+from .datapackage import DEPARTMENTS, DOCUMENTS, INDICATORS, ITEMS, JOIN, Table
 from .model import Corpus, Node
 from .text import GAP_MARK, GAP_TEXT
 
-JOIN = "；"
-
-DOCUMENT_COLUMNS = ["id", "title", "issuer", "number", "date", "year", "url"]
-ITEM_COLUMNS = ["document", "kind", "number", "title", "text", "lead", "departments", "deadline", "parent", "url"]
-INDICATOR_COLUMNS = ["document", "number", "name", "unit", "baseline_year", "baseline", "target_year", "target",
-                     "increase", "attribute", "note"]
-DEPARTMENT_COLUMNS = ["name", "full_name", "english", "category", "aliases", "parent", "successor", "lead_count",
-                      "named_count", "url"]
+# Indicator values copied as printed from the data's `indicator` mapping.
+INDICATOR_VALUES = ["unit", "baseline_year", "baseline", "target_year", "target", "increase", "attribute", "note"]
 
 
 def plain_text(node: Node) -> str:
@@ -28,7 +23,7 @@ def plain_text(node: Node) -> str:
 
 def document_rows(corpus: Corpus) -> list[dict]:
     return [{"id": d.id, "title": d.title, "issuer": d.issuer, "number": d.number, "date": d.date,
-             "year": d.year, "url": d.url} for d in corpus.documents]
+             "year": d.year, "url": d.url, "kind": d.kind} for d in corpus.documents]
 
 
 def item_rows(corpus: Corpus) -> list[dict]:
@@ -46,6 +41,8 @@ def item_rows(corpus: Corpus) -> list[dict]:
             "deadline": node.deadline,
             "parent": node.parent.url if node.parent else node.document.url,
             "url": node.url,
+            "id": node.ref,
+            "parent_id": node.parent.ref if node.parent else "",
         })
     return rows
 
@@ -53,7 +50,7 @@ def item_rows(corpus: Corpus) -> list[dict]:
 def indicator_rows(corpus: Corpus) -> list[dict]:
     return [
         {"document": n.document.id, "number": n.number, "name": n.title,
-         **{k: n.indicator.get(k, "") for k in INDICATOR_COLUMNS[3:]}}
+         **{k: n.indicator.get(k, "") for k in INDICATOR_VALUES}, "item": n.ref, "url": n.url}
         for n in corpus.nodes if n.kind == "indicator"
     ]
 
@@ -63,7 +60,7 @@ def department_rows(corpus: Corpus) -> list[dict]:
         "name": d.name, "full_name": d.full_name, "english": d.english, "category": d.category,
         "aliases": JOIN.join(d.aliases), "parent": d.parent.name if d.parent else "",
         "successor": d.successor.name if d.successor else "", "lead_count": d.lead_count,
-        "named_count": d.named_count, "url": d.url,
+        "named_count": d.named_count, "url": d.url, "id": d.id,
     } for d in corpus.departments]
 
 
@@ -81,14 +78,14 @@ def to_json(rows: list[dict]) -> bytes:
 
 def downloads(corpus: Corpus) -> dict[str, bytes]:
     """Site path → file content for every published data file."""
-    tables = {
-        "documents": (document_rows(corpus), DOCUMENT_COLUMNS),
-        "items": (item_rows(corpus), ITEM_COLUMNS),
-        "indicators": (indicator_rows(corpus), INDICATOR_COLUMNS),
-        "departments": (department_rows(corpus), DEPARTMENT_COLUMNS),
-    }
+    tables: list[tuple[Table, list[dict]]] = [
+        (DOCUMENTS, document_rows(corpus)),
+        (ITEMS, item_rows(corpus)),
+        (INDICATORS, indicator_rows(corpus)),
+        (DEPARTMENTS, department_rows(corpus)),
+    ]
     files = {}
-    for name, (rows, columns) in tables.items():
-        files[f"downloads/{name}.csv"] = to_csv(rows, columns)
-        files[f"downloads/{name}.json"] = to_json(rows)
+    for table, rows in tables:
+        files[table.path] = to_csv(rows, table.column_names)
+        files[f"downloads/{table.name}.json"] = to_json(rows)
     return files

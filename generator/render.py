@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts
+from . import charts, datapackage
 from .downloads import downloads, plain_text
 from .search import SearchEntry, build_index
 from .index import years_of
@@ -217,6 +217,14 @@ class Renderer:
                 documents.append((document, uncovered, len(items) - len(uncovered)))
         return self.page("coverage.html", "coverage/", "落实覆盖", documents=documents)
 
+    def data_page(self, package: dict) -> RenderedPage:
+        """数据下载, written from the data package itself (one description of the files)."""
+        page = self.page("data.html", "data/", "数据下载", package=package, size=_size_label,
+                         type_labels=datapackage.TYPE_LABELS,
+                         description="本站全部数据的下载：文件、条目、部门和指标（CSV 与 JSON），附列说明和许可。")
+        page.uri = "data.md"  # the menu's entry
+        return page
+
     def render(self) -> RenderedSite:
         site = RenderedSite()
         site.pages.append(self.documents_page())
@@ -229,8 +237,15 @@ class Renderer:
         site.pages.append(self.coverage_page())
         site.pages.append(self.page("search.html", "search/", "搜索"))
         site.files.update(downloads(self.corpus))
+        package = datapackage.descriptor(self.corpus, site.files, self.site_url)
+        site.files["downloads/datapackage.json"] = datapackage.package_json(package)
+        site.pages.append(self.data_page(package))
         site.files.update(build_index([p.search for p in site.pages if p.search]))
         return site
+
+
+def _size_label(size: int) -> str:
+    return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def _node_search_text(node: Node) -> str:
