@@ -9,6 +9,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
+from .compare import attach_comparisons
 from .load import RawData
 from .model import Corpus, Department, Document, Licence, Node, Note, Publication, Role, Topic
 from .text import DEFAULT_NUMBERING
@@ -225,4 +226,5 @@ def build_corpus(raw: RawData) -> Corpus:
     _attach_roles(corpus)
     _attach_references(corpus)
     _attach_topics(corpus)
+    attach_comparisons(corpus)
     return corpus

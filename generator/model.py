@@ -225,6 +225,7 @@ class Document:
     preamble: str
     closing: str
     sections: list[Node] = field(default_factory=list)
+    comparison: object = None  # generator.compare.Comparison against the previous year's document, if any
 
     @property
     def url(self) -> str:

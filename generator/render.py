@@ -235,6 +235,8 @@ class Renderer:
         site.pages.extend(self.year_pages())
         site.pages.extend(self.topic_pages())
         site.pages.append(self.coverage_page())
+        site.pages.extend(self.page("compare.html", d.comparison.url, d.comparison.title, comparison=d.comparison)
+                          for d in self.corpus.documents if d.comparison)
         site.pages.append(self.page("search.html", "search/", "搜索"))
         site.files.update(downloads(self.corpus))
         package = datapackage.descriptor(self.corpus, site.files, self.site_url)
