@@ -200,7 +200,7 @@ def _store_source(source, plan: ParsedPlan, document: dict, options: ImportOptio
         "file": stored_path.name,
         "document": options.doc_id,
         "title": document["title"],
-        "provenance": _provenance_text(document, obtained_from, source),
+        "provenance": _provenance_text(document, obtained_from, source, digest),
         "obtained_from": obtained_from,
         "obtained_on": obtained_on,
         "sha256": digest,
@@ -220,12 +220,16 @@ class _Plain(yaml.SafeDumper):
     pass
 
 
-def _provenance_text(document: dict, obtained_from: str, source) -> str:
+def _provenance_text(document: dict, obtained_from: str, source, digest: str) -> str:
     where = f"取自{obtained_from}" if obtained_from else "取得途径未记录"
     changes = "；".join(source.changes)
     text = (f"《{document['title']}》，{document['issuer']}印发；本文本为其公开发布文件的文字（{where}），"
             f"由 `python -m generator import-plan` 转为 YAML。")
-    return text + (f"入库时{changes}，文字未改动。" if changes else "")
+    if not changes:
+        return text
+    original = hashlib.sha256(source.raw).hexdigest()
+    note = f"入库时{changes}，文字未改动" + (f"；原文件的sha256为{original}" if original != digest else "")
+    return text + note + "。"
 
 
 def _write(path: Path, text: str) -> None:
