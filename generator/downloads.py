@@ -9,7 +9,7 @@ import io
 import json
 
 from .datapackage import DEPARTMENTS, DOCUMENTS, INDICATORS, ITEMS, JOIN, Table
-from .model import Corpus, Node
+from .model import Corpus, Department, Node
 from .text import GAP_MARK, GAP_TEXT
 
 # Indicator values copied as printed from the data's `indicator` mapping.
@@ -26,25 +26,47 @@ def document_rows(corpus: Corpus) -> list[dict]:
              "year": d.year, "url": d.url, "kind": d.kind} for d in corpus.documents]
 
 
+def item_row(node: Node) -> dict:
+    """An item's row of items.csv (also the core of its page's JSON)."""
+    return {
+        "document": node.document.id,
+        "kind": node.kind,
+        "number": node.number,
+        "title": node.display_title,  # printed, or derived from the opening words
+        "text": plain_text(node),
+        "lead": node.lead_role.department.name if node.lead_role else "",
+        "departments": JOIN.join(r.department.name for r in node.responsible),
+        "deadline": node.deadline,
+        "parent": node.parent.url if node.parent else node.document.url,
+        "url": node.url,
+        "id": node.ref,
+        "parent_id": node.parent.ref if node.parent else "",
+    }
+
+
 def item_rows(corpus: Corpus) -> list[dict]:
-    rows = []
-    for node in corpus.nodes:
-        responsible = node.responsible
-        rows.append({
-            "document": node.document.id,
-            "kind": node.kind,
-            "number": node.number,
-            "title": node.display_title,  # printed, or derived from the opening words
-            "text": plain_text(node),
-            "lead": node.lead_role.department.name if node.lead_role else "",
-            "departments": JOIN.join(r.department.name for r in responsible),
-            "deadline": node.deadline,
-            "parent": node.parent.url if node.parent else node.document.url,
-            "url": node.url,
-            "id": node.ref,
-            "parent_id": node.parent.ref if node.parent else "",
-        })
-    return rows
+    return [item_row(node) for node in corpus.nodes]
+
+
+# A department's part in an item, in the order its page lists them; shown in its CSV's first column.
+ROLE_LABELS = {"lead": "牵头", "participant": "参与", "addressee": "落实举措的对象"}
+
+
+def node_positions(corpus: Corpus) -> dict[int, tuple[int, int]]:
+    """id(node) → (its document's place, its place in the document), to sort items as the site lists them."""
+    return {id(node): (rank, index) for rank, document in enumerate(corpus.documents)
+            for index, node in enumerate(document.nodes)}
+
+
+def department_role_rows(department: Department, position: dict[int, tuple[int, int]]) -> tuple[list[dict], list[str]]:
+    """The items that name one department, as its page lists them (by document, then lead, participant,
+    addressee, then source order), each with its role: rows and columns of its CSV."""
+    roles = {(id(r.node), "addressee" if r.as_addressee else "lead" if r.is_lead else "participant"): r.node
+             for r in department.roles}
+    role_order = list(ROLE_LABELS)
+    keys = sorted(roles, key=lambda key: (position[key[0]][0], role_order.index(key[1]), position[key[0]][1]))
+    rows = [{"role": ROLE_LABELS[role], **item_row(roles[(node, role)])} for node, role in keys]
+    return rows, ["role", *ITEMS.column_names]
 
 
 def indicator_rows(corpus: Corpus) -> list[dict]:

@@ -67,7 +67,8 @@ def on_config(config):
     except DataError as error:
         raise PluginError(f"{len(error.problems)} problem(s) in the data:\n{error}") from None
     # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
-    _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()))
+    _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()),
+                         site_name=config["site_name"])
     _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
     # Material renders nav titles as HTML: escape ours. One entry per document, never per item.
@@ -87,7 +88,7 @@ def on_files(files, config):
     everything_changed = _fingerprints.get("(layout)") != layout
     _fingerprints["(layout)"] = layout
     for page in _site.pages:
-        fingerprint = hashlib.sha1("\0".join([page.title, page.description, page.html]).encode()).hexdigest()
+        fingerprint = hashlib.sha1("\0".join([page.title, page.description, page.html, page.head]).encode()).hexdigest()
         files.append(_generated(config, page.uri, f"<!-- generated: {page.uri} -->\n", fingerprint, everything_changed))
     for path, content in _site.files.items():
         files.append(_generated(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed))
@@ -114,6 +115,8 @@ def on_page_context(context, page, config, nav):
     rendered = _pages.get(page.file.src_uri)
     title = rendered.title if rendered is not None else html.unescape(page.title or config["site_name"])
     context["ipp_footer"] = _renderer.footer(page.url, title)
+    context["ipp_head"] = rendered.head if rendered is not None else _renderer.head(
+        page.url, title, page.meta.get("description") or config["site_description"] or "")
     return context
 
 

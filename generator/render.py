@@ -14,8 +14,8 @@ from pathlib import Path
 
 import jinja2
 
-from . import charts, datapackage
-from .downloads import downloads, plain_text
+from . import charts, datapackage, linked_data
+from .downloads import ROLE_LABELS, downloads, plain_text
 from .search import SearchEntry, build_index
 from .index import years_of
 from .model import KIND_LABELS, Corpus, Document, Node
@@ -37,6 +37,7 @@ class RenderedPage:
     html: str
     description: str = ""
     search: SearchEntry | None = None  # what the site search indexes for this page
+    head: str = ""  # OpenGraph, Twitter card, JSON-LD and alternate links for the page's <head>
 
 
 @dataclass
@@ -83,8 +84,9 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 
 class Renderer:
     def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR, site_url: str = "",
-                 data_date: str | None = None):
+                 data_date: str | None = None, site_name: str = ""):
         self.corpus = corpus
+        self.site_name = site_name
         self.env = _environment(template_dir)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
@@ -110,8 +112,24 @@ class Renderer:
             link=(lambda target: root + target) if root is not None else (lambda target: relative(url, target)),
         )
 
+    def head(self, url: str, title: str, description: str = "", entity=None, trail=None) -> str:
+        """What a page tells link previews and search engines. `entity(link)` gives its schema.org object
+        (a plain WebPage otherwise); `trail` its breadcrumbs below 首页."""
+        def link(target: str) -> str:
+            return self.site_url + target if self.site_url else relative(url, target)
+
+        main = entity(link) if entity else linked_data.web_page(url, title, description, link)
+        crumbs = trail if trail is not None else ([(url, title)] if url else [])
+        return self.env.get_template("_head.html").render(
+            title=title, description=description, site_name=self.site_name,
+            page_url=self.site_url + url if self.site_url else "",
+            og_type="article" if entity else "website",
+            json_ld=linked_data.json_ld(main, linked_data.breadcrumbs(crumbs, link)),
+        )
+
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
-             search_context: str = "", search_title: str = "", **context) -> RenderedPage:
+             search_context: str = "", search_title: str = "", entity=None, trail=None, twin: bool = False,
+             csv_twin: bool = False, **context) -> RenderedPage:
         marked: set = set()
 
         def segments(node: Node, paragraph: str):
@@ -130,12 +148,16 @@ class Renderer:
             gap_text=GAP_TEXT,
             note_labels=NOTE_LABELS,
             field_labels=FIELD_LABELS,
+            data_links={"json": linked_data.JSON_NAME if twin else "", "csv": linked_data.CSV_NAME if csv_twin else ""},
+            **({"trail": trail} if trail is not None else {}),
             **context,
         )
         search = None
         if search_text is not None:
             search = SearchEntry(url, search_title or title, search_text, search_context)
-        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search)
+        head = self.head(url, title, description, entity, trail)
+        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search,
+                            head=head)
 
     # -- pages -------------------------------------------------------------------------------
     def document_pages(self, document: Document):
@@ -144,6 +166,8 @@ class Renderer:
                         description=f"{document.issuer}{document.year}年发布的《{document.title}》全文与条目。",
                         search_text="\n".join([document.issuer, document.number, document.preamble, document.closing]),
                         search_context=f"{document.year}年 · {document.kind_label}", document=document,
+                        entity=lambda link: linked_data.document_entity(document, link), twin=True,
+                        trail=[("documents/", "文件"), (document.url, document.short_title)],
                         counts=[(kind, counts[kind]) for kind in KIND_LABELS if counts[kind]])
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
@@ -152,7 +176,8 @@ class Renderer:
             rows = [c for c in node.children if c.kind == "indicator"]
             yield self.page(
                 "node.html", node.url, f"{node.heading} · {document.short_title}",
-                description=node.summary, node=node, document=document, trail=trail,
+                description=node.summary, node=node, document=document, trail=trail, twin=True,
+                entity=lambda link, node=node: linked_data.node_entity(node, link),
                 search_text=_node_search_text(node), search_title=node.heading,
                 search_context=f"{document.short_title} · {KIND_LABELS[node.kind]}",
                 previous=pages[index - 1] if index else None,
@@ -190,7 +215,9 @@ class Renderer:
                             description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
                             search_text=" ".join([department.full_name, *department.aliases, department.english]),
                             search_context=f"部门 · {department.category_label}",
-                            department=department, by_document=by_document)
+                            department=department, by_document=by_document, twin=True, csv_twin=True,
+                            entity=lambda link, department=department: linked_data.department_entity(department, link),
+                            trail=[("departments/", "部门"), (department.url, department.name)])
 
     def year_pages(self):
         years = years_of(self.corpus)
@@ -220,7 +247,7 @@ class Renderer:
     def data_page(self, package: dict) -> RenderedPage:
         """数据下载, written from the data package itself (one description of the files)."""
         page = self.page("data.html", "data/", "数据下载", package=package, size=_size_label,
-                         type_labels=datapackage.TYPE_LABELS,
+                         type_labels=datapackage.TYPE_LABELS, role_labels=list(ROLE_LABELS.values()),
                          description="本站全部数据的下载：文件、条目、部门和指标（CSV 与 JSON），附列说明和许可。")
         page.uri = "data.md"  # the menu's entry
         return page
@@ -242,6 +269,7 @@ class Renderer:
         package = datapackage.descriptor(self.corpus, site.files, self.site_url)
         site.files["downloads/datapackage.json"] = datapackage.package_json(package)
         site.pages.append(self.data_page(package))
+        site.files.update(linked_data.page_files(self.corpus))
         site.files.update(build_index([p.search for p in site.pages if p.search]))
         return site
 
