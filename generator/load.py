@@ -59,7 +59,7 @@ def _construct_child(loader: _Loader, node: yaml.Node):
     # bytes of aliases expand into an exponentially large tree (a "billion laughs" file).
     if node in loader.constructed_objects or node in loader.recursive_objects:
         raise yaml.constructor.ConstructorError(
-            problem="YAML aliases (*name) are not allowed: write the value out", problem_mark=node.start_mark)
+            problem="YAML anchors and aliases (&name, *name) are not allowed: write the value out", problem_mark=node.start_mark)
     return loader.construct_object(node, deep=True)
 
 

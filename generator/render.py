@@ -37,6 +37,7 @@ class RenderedPage:
     html: str
     description: str = ""
     search: SearchEntry | None = None  # what the site search indexes for this page
+    origin: str = ""  # what the page shows, for messages: "data/…/x.yml:LINE (id …)" or the template
 
 
 @dataclass
@@ -135,7 +136,10 @@ class Renderer:
         search = None
         if search_text is not None:
             search = SearchEntry(url, search_title or title, search_text, search_context)
-        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search)
+        shown = next((context[k] for k in ("node", "department", "topic", "document") if context.get(k) is not None), None)
+        origin = getattr(shown, "origin", "") or f"the generated page {template}"
+        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search,
+                            origin=origin)
 
     # -- pages -------------------------------------------------------------------------------
     def document_pages(self, document: Document):

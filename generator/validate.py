@@ -166,8 +166,6 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, referen
 
         if departments is not None:
             problems += _check_responsibility(node, departments, file)
-        if isinstance(node.get("indicator"), dict):
-            problems += check_indicator_values(node["indicator"], file, f"{node_id} › indicator")
 
         notes = [n for n in node.get("notes") or [] if isinstance(n, dict)]
         has_gap_mark = GAP_MARK in (node.get("text") or "")
@@ -313,6 +311,9 @@ def validate(raw: RawData) -> list[Problem]:
             problems.append(Problem(getattr(document, "file", "?"), 1, "a document file must be a mapping of fields"))
             continue
         found = check_schema(document, schemas["document"], document.file) + check_limits(document, document.file)
+        for node, _ in walk_raw(document.get("sections")):
+            if isinstance(node.get("indicator"), LocatedDict):
+                found += check_indicator_values(node["indicator"], document.file, f"{node.get('id')} › indicator")
         problems += found
         if found:
             broken.add(id(document))

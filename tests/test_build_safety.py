@@ -119,6 +119,8 @@ def test_a_mkdocs_warning_fails_the_build(tmp_path, data_copy):
     config = config.replace("docs_dir: content", f"docs_dir: {content}")
     config = config.replace("custom_dir: theme", f"custom_dir: {ROOT / 'theme'}")
     config = config.replace("- generator/mkdocs_hook.py", f"- {ROOT / 'generator' / 'mkdocs_hook.py'}")
+    for folder in ("data", "theme", "generator"):  # watched folders, relative to the configuration file
+        config = config.replace(f"\n  - {folder}\n", f"\n  - {ROOT / folder}\n")
     config_file = tmp_path / "mkdocs.yml"
     config_file.write_text(config, encoding="utf-8")
     site_dir = tmp_path / "site"
