@@ -64,25 +64,25 @@ def _check_string(text: str, field: str, place: str) -> str:
     limit = MAX_LENGTH.get(field, DEFAULT_MAX_LENGTH)
     if field == "id":
         if text.endswith("\n") and SLUG.fullmatch(text.rstrip("\n")):
-            return f"{place}: id {text!r} ends in a line break"
+            return f"{place}: {text!r} ends in a line break"
         if len(text) > limit:
-            return f"{place}: id is {len(text):,} characters long; at most {limit:,}"
+            return f"{place}: {len(text):,} characters long; at most {limit:,}"
         if text in DEVICE_NAMES:
-            return f"{place}: id '{text}' is a device name that Windows cannot store as a folder"
+            return f"{place}: '{text}' is a device name that Windows cannot store as a folder"
         return ""  # any other character is refused by the schema's pattern
     bad = FORBIDDEN_CHARACTER.search(text.replace("\t", " ") if field == "reads" else text)
     if bad:
-        return (f"{place}: {field} contains {_character_name(bad[0])} (an invisible or control "
+        return (f"{place}: contains {_character_name(bad[0])} (an invisible or control "
                 f"character) at character {bad.start() + 1}; delete it")
     if "\n" in text and field not in MULTILINE_FIELDS:
-        return f"{place}: {field} contains a line break; this field is one line"
+        return f"{place}: contains a line break; this field is one line"
     if len(text) > limit:
-        return f"{place}: {field} is {len(text):,} characters long; at most {limit:,}"
+        return f"{place}: {len(text):,} characters long; at most {limit:,}"
     if field == "date" and text and ISO_DATE.match(text):
         try:
             datetime.date.fromisoformat(text)
         except ValueError:
-            return f"{place}: date {text!r} is not a date written YYYY-MM-DD"
+            return f"{place}: {text!r} is not a date written YYYY-MM-DD"
     return ""
 
 
@@ -104,9 +104,9 @@ def check_limits(root, file: str) -> list[Problem]:
                 problems.append(Problem(file, line, message))
         elif isinstance(value, float):
             if not math.isfinite(value):
-                problems.append(Problem(file, line, f"{where(root, path)}: {field} is not a finite number"))
+                problems.append(Problem(file, line, f"{where(root, path)}: not a finite number"))
             elif field in YEAR_FIELDS and value.is_integer():
-                problems.append(Problem(file, line, f"{where(root, path)}: {field} must be a whole number "
+                problems.append(Problem(file, line, f"{where(root, path)}: must be a whole number "
                                                     f"such as {int(value)}, not {value}"))
     return problems
 

@@ -230,6 +230,13 @@ def unexpected_files(root: Path) -> list[Problem]:
     return problems
 
 
+MISSING = {
+    "departments": "the department registry is missing",
+    "topics": "the topics file is missing",
+    "publication": "the publication facts (repository, licences) are missing",
+}
+
+
 def load_data(root: Path) -> RawData:
     """Read data/departments.yml, data/topics.yml, data/publication.yml and data/documents/*.yml."""
     raw = RawData(root=root)
@@ -246,5 +253,5 @@ def load_data(root: Path) -> RawData:
         if path.exists():
             setattr(raw, name, load_yaml(path, root, raw.problems))
         else:
-            raw.problems.append(Problem(display_path(path, root), 1, f"the file is missing (data/{name}.yml is required)"))
+            raw.problems.append(Problem(display_path(path, root), 1, MISSING[name]))
     return raw

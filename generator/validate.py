@@ -285,9 +285,12 @@ def _guarded(check, *args, structure_broken: bool) -> list[Problem]:
         raise
 
 
+SCHEMAS = ("document", "departments", "topics", "source", "publication")
+
+
 def _load_schemas(root: Path, problems: list) -> dict:
     schemas = {}
-    for name in ("document", "departments", "topics", "source"):
+    for name in SCHEMAS:
         path = root / "schema" / f"{name}.schema.json"
         try:
             schemas[name] = _schema(root, name)
@@ -301,7 +304,7 @@ def validate(raw: RawData) -> list[Problem]:
     problems = list(raw.problems)
     root = raw.root
     schemas = _load_schemas(root, problems)
-    if len(schemas) < 4:
+    if len(schemas) < len(SCHEMAS):
         return problems  # without its schemas nothing else can be judged
     documents_by_id: dict[str, LocatedDict] = {}
     sound: dict[str, LocatedDict] = {}  # documents whose structure and values are fine: fidelity is checked
@@ -359,7 +362,9 @@ def validate(raw: RawData) -> list[Problem]:
         if not any(p.file.endswith("publication.yml") for p in problems):
             problems.append(Problem("data/publication.yml", 1, "the publication facts (repository, licences) are missing"))
     else:
-        problems += check_schema(raw.publication, _schema(root, "publication"), raw.publication.file)
+        problems += check_schema(raw.publication, schemas["publication"], raw.publication.file)
+        if isinstance(raw.publication, LocatedDict):
+            problems += check_limits(raw.publication, raw.publication.file)
 
     unique = {(p.file, p.line, p.message): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.file, p.line))

@@ -67,7 +67,7 @@ def hostile_data(target: Path) -> Path:
     topics = [{"id": "evil", "name": f"专题{EVIL}", "description": f"描述{EVIL}", "keywords": ["任务"]}]
     (target / "topics.yml").write_text(yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8")
     licence = {"id": "CC-BY-4.0", "name": f"许可{EVIL}", "url": "https://example.org/licence", "covers": f"范围{EVIL}"}
-    publication = {"repository": "https://example.org/evil", "licences": {"data": licence, "site": licence},
+    publication = {"repository": "https://example.org/evil", "licences": {"data": licence, "site": dict(licence)},
                    "official_texts": f"原文{EVIL}"}
     (target / "publication.yml").write_text(yaml.safe_dump(publication, allow_unicode=True), encoding="utf-8")
     return target
