@@ -60,9 +60,10 @@ test-deps: deps browser
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-# Leftovers of killed builds are also removed by the next build; the .venv only on request.
+# Leftovers of killed builds are also removed by the next build (the lock file .site.lock stays: a
+# running build may hold it); the .venv only on request.
 clean:
-	rm -rf site .site.building* .site.previous* .site.old* .site.lock
+	rm -rf site .site.building* .site.previous* .site.old*
 
 clean-venv:
 	rm -rf $(VENV)
