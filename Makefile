@@ -6,8 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check --quiet
 export NO_MKDOCS_2_WARNING := 1
+# The .venv is set up again only when the dependency files change (their content, not their dates):
+# an up-to-date .venv installs nothing and `make site` works offline.
+DEPS_KEY := $(shell cat pyproject.toml constraints.txt 2>/dev/null | cksum | tr ' ' -)
+TEST_KEY := test-$(DEPS_KEY)-$(shell cat package-lock.json 2>/dev/null | cksum | tr ' ' -)
 
-.PHONY: site test serve check bench deps test-deps browser clean import
+.PHONY: site test serve check bench deps test-deps python-version browser clean clean-venv import
 
 site: deps
 	$(PY) -m generator build
@@ -30,18 +34,36 @@ import: deps
 bench: deps
 	$(PY) -m generator.bench
 
+# Refuse an old Python before anything is created (pip's resolver error would not say why).
+python-version:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "make: Python 3.11 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1 || echo missing)." >&2; \
+	  echo "make: run e.g. 'make PYTHON=python3.11 site'. Nothing was installed." >&2; exit 1; }
+	@test ! -x $(PY) || $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "make: $(VENV) is broken or made with an older Python; remove it with 'make clean-venv' and run make again." >&2; exit 1; }
+
 # The virtual environment with the pinned dependencies (constraints.txt pins what they pull in).
-deps:
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PIP) install -c constraints.txt -e .
+deps: python-version
+	@test "$$(cat $(VENV)/.deps-key 2>/dev/null)" = "$(DEPS_KEY)" || { \
+	  rm -f $(VENV)/.deps-key $(VENV)/.test-key; \
+	  { test -x $(PY) || $(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }; } && \
+	  $(PIP) install -c constraints.txt -e . && echo "$(DEPS_KEY)" > $(VENV)/.deps-key; }
 
 test-deps: deps browser
-	@$(PIP) install -c constraints.txt -e '.[test]'
+	@test "$$(cat $(VENV)/.test-key 2>/dev/null)" = "$(TEST_KEY)" || { \
+	  $(PIP) install -c constraints.txt -e '.[test]' && \
+	  { test -d node_modules/axe-core || npm ci --no-audit --no-fund --silent; } && \
+	  echo "$(TEST_KEY)" > $(VENV)/.test-key; }
 	@test -d node_modules/axe-core || npm ci --no-audit --no-fund --silent
 
 # Browser tests drive Debian's chromium; never a downloaded browser build.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# Leftovers of killed builds are also removed by the next build (the lock file .site.lock stays: a
+# running build may hold it); the .venv only on request.
 clean:
-	rm -rf site .site.building .site.previous
+	rm -rf site .site.building* .site.previous* .site.old*
+
+clean-venv:
+	rm -rf $(VENV)

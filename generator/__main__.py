@@ -70,7 +70,8 @@ def _import_plan(args) -> int:
 def _build(args) -> int:
     from .build import build_site
 
-    return build_site(Path(args.site_dir), strict=not args.no_strict)
+    config = {"config_file": Path(args.config_file).resolve()} if args.config_file else {}
+    return build_site(Path(args.site_dir), strict=not args.no_strict, **config)
 
 
 def main(argv=None) -> int:
@@ -97,6 +98,7 @@ def main(argv=None) -> int:
     build = commands.add_parser("build", help="validate, build the site elsewhere, then swap it into place")
     build.add_argument("--site-dir", default="site")
     build.add_argument("--no-strict", action="store_true")
+    build.add_argument("--config-file", default="", help="default: mkdocs.yml")
     build.set_defaults(run=_build)
 
     args = parser.parse_args(argv)

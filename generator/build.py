@@ -1,48 +1,167 @@
 """`make site`: validate, build into a scratch folder, and only then swap it into place.
 
-A failed build (bad data, a strict MkDocs warning) leaves the last good site/ untouched.
+`site/` is a complete site at every instant, the previous one or the new one:
+- one build at a time: an exclusive lock (flock, released by the kernel when its holders die,
+  shared with the MkDocs child so an orphaned child still holds it);
+- every build writes into its own scratch folder `.site.building-XXXX` next to site/;
+- the new site replaces the old in one system call: Linux renameat2(RENAME_EXCHANGE) (macOS:
+  renamex_np(RENAME_SWAP)) swaps the two folders, so no instant is without a complete site/;
+- leftovers of killed builds (scratch folders, the old site after a swap) are removed by the
+  next build under the lock; a site/ missing next to an old-style `.site.previous` is restored.
+Any MkDocs warning fails the build: `--quiet` would hide warnings from `--strict`
+(mkdocs/mkdocs#4126), so MkDocs runs verbose and we count its WARNING lines ourselves.
 MkDocs runs as a subprocess so this module, like the rest of the core, does not import it.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from .pipeline import DataError, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
+# MkDocs log lines look like "WARNING -  Doc file 'about.md' contains a link …".
+_LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-\s")
+
+
+class BuildBusy(Exception):
+    """Another build of the same site folder holds the lock."""
+
+
+def _shown(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def _lock(site_dir: Path) -> int:
+    """An exclusive lock on `.site.lock` beside site/, or BuildBusy naming the holder."""
+    path = site_dir.with_name(f".{site_dir.name}.lock")
+    handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "?"
+        os.close(handle)
+        raise BuildBusy(f"another build of {_shown(site_dir)} is running (process {holder}); "
+                        f"nothing was changed. Run it again when that build has finished.") from None
+    os.ftruncate(handle, 0)
+    os.pwrite(handle, str(os.getpid()).encode(), 0)
+    return handle
+
+
+def _leftovers(site_dir: Path) -> list[Path]:
+    pattern = re.compile(rf"^\.{re.escape(site_dir.name)}\.(building|previous|old)(-.*)?$")
+    return [p for p in site_dir.parent.iterdir() if pattern.match(p.name)] if site_dir.parent.exists() else []
+
+
+def recover(site_dir: Path) -> None:
+    """Clean what killed builds left behind (call with the lock held)."""
+    previous = site_dir.with_name(f".{site_dir.name}.previous")  # builds before the atomic swap
+    if not site_dir.exists() and previous.is_dir() and (previous / "index.html").exists():
+        previous.rename(site_dir)
+    for leftover in _leftovers(site_dir):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
+def _exchange_function():
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    if hasattr(libc, "renameat2"):  # Linux (glibc 2.28+): renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
+        return lambda a, b: libc.renameat2(-100, a, -100, b, 2)
+    if hasattr(libc, "renamex_np"):  # macOS: renamex_np(a, b, RENAME_SWAP)
+        return lambda a, b: libc.renamex_np(a, b, 2)
+    return None
+
+
+def swap_in(new: Path, site_dir: Path) -> Path | None:
+    """Put `new` at `site_dir` atomically; return where the old site went (to be deleted), if any."""
+    if not site_dir.exists() and not site_dir.is_symlink():
+        new.rename(site_dir)
+        return None
+    exchange = _exchange_function()
+    if exchange is not None and exchange(os.fsencode(new), os.fsencode(site_dir)) == 0:
+        return new  # the scratch path now holds the old site
+    code = ctypes.get_errno() if exchange is not None else errno.ENOSYS
+    if code not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        raise OSError(code, f"cannot swap {new} and {site_dir}: {os.strerror(code)}")
+    # No atomic exchange on this system: two renames; a kill between them is undone by recover().
+    old = site_dir.with_name(f".{site_dir.name}.previous")
+    site_dir.rename(old)
+    new.rename(site_dir)
+    return old
+
+
+def _run_mkdocs(config_file: Path, scratch: Path, strict: bool, lock: int) -> tuple[int, list[str]]:
+    """MkDocs into `scratch`; returns its exit code and the warning and error lines it printed."""
+    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file),
+               "--site-dir", str(scratch)] + (["--strict"] if strict else [])
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, errors="replace", pass_fds=(lock,))
+    problems, current = [], None
+    for line in result.stdout.splitlines():
+        level = _LOG_LINE.match(line)
+        if level:
+            current = level[1] not in ("DEBUG", "INFO")
+        if current is None or current:  # tracebacks and continuation lines of a warning are shown too
+            problems.append(line)
+    return result.returncode, problems
+
+
+def _terminate_as_exit(signum, frame):
+    raise SystemExit(128 + signum)  # run the `finally` clauses: scratch folders are removed
 
 
 def build_site(site_dir: Path, strict: bool = True, config_file: Path = ROOT / "mkdocs.yml") -> int:
     started = time.perf_counter()
+    site_dir = (site_dir if site_dir.is_absolute() else ROOT / site_dir).resolve()
     try:
         corpus = load_corpus()
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in the data; {site_dir} was left as it was.", file=sys.stderr)
+        print(f"{len(error.problems)} problem(s) in the data; {_shown(site_dir)} was left as it was.", file=sys.stderr)
         return 1
-    site_dir = site_dir if site_dir.is_absolute() else ROOT / site_dir
-    scratch = site_dir.with_name(f".{site_dir.name}.building")
-    previous = site_dir.with_name(f".{site_dir.name}.previous")
-    for leftover in (scratch, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
-    command = [sys.executable, "-m", "mkdocs", "build", "--quiet", "--config-file", str(config_file),
-               "--site-dir", str(scratch)] + (["--strict"] if strict else [])
-    result = subprocess.run(command, cwd=ROOT)
-    if result.returncode != 0:
-        shutil.rmtree(scratch, ignore_errors=True)
-        print(f"build failed; {site_dir} was left as it was.", file=sys.stderr)
-        return result.returncode
-    if site_dir.exists():
-        site_dir.rename(previous)
-    scratch.rename(site_dir)
-    shutil.rmtree(previous, ignore_errors=True)
-    pages = sum(1 for _ in site_dir.rglob("*.html"))
-    print(f"built {site_dir.relative_to(ROOT) if site_dir.is_relative_to(ROOT) else site_dir}: "
-          f"{len(corpus.documents)} documents, {len(corpus.nodes)} items, {pages} pages "
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        lock = _lock(site_dir)
+    except BuildBusy as busy:
+        print(busy, file=sys.stderr)
+        return 1
+    previous_handler = signal.signal(signal.SIGTERM, _terminate_as_exit)  # main thread: the command line
+    scratch = None
+    try:
+        recover(site_dir)
+        scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
+        code, problems = _run_mkdocs(config_file, scratch, strict, lock)
+        for line in problems:
+            print(line, file=sys.stderr)
+        if code != 0 or (strict and problems):
+            print(f"MkDocs {'failed' if code else 'warned'}; {_shown(site_dir)} was left as it was.", file=sys.stderr)
+            return code or 1
+        if not (scratch / "index.html").is_file() or not (scratch / "404.html").is_file():
+            print(f"MkDocs wrote no complete site; {_shown(site_dir)} was left as it was.", file=sys.stderr)
+            return 1
+        pages = sum(1 for _ in scratch.rglob("*.html"))
+        os.chmod(scratch, 0o755)  # mkdtemp makes it private; a published folder is readable
+        scratch = swap_in(scratch, site_dir)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous_handler)
+        os.close(lock)
+    print(f"built {_shown(site_dir)}: {len(corpus.documents)} documents, {len(corpus.nodes)} items, {pages} pages "
           f"in {time.perf_counter() - started:.1f} s")
     return 0

@@ -15,8 +15,29 @@ from pathlib import Path
 import yaml
 
 from .text import GAP_MARK, printed_number, squeeze
-from .load import walk_raw
-from .pipeline import DATA_DIR, data_dir
+from .load import Problem, display_path, load_yaml, walk_raw
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+def published_pieces(document: dict, with_title: bool = True):
+    """(text, where it is typed, field) for every piece of the published wording, in reading order.
+
+    "Where" is the mapping that holds the field (the document, a node, a measure, an indicator).
+    """
+    yield (document.get("title") or "" if with_title else ""), document, "title"
+    yield document.get("preamble") or "", document, "preamble"
+    yield document.get("closing") or "", document, "closing"
+    for node, _ in walk_raw(document.get("sections")):
+        yield printed_number(document.get("numbering"), node["kind"], node.get("number")) + (node.get("title") or ""), node, "title"
+        yield node.get("text") or "", node, "text"
+        for measure in node.get("measures") or []:
+            yield measure.get("text") or "", measure, "text"
+        yield node.get("responsibility") or "", node, "responsibility"
+        yield node.get("deadline") or "", node, "deadline"
+        indicator = node.get("indicator") or {}
+        for key in ("unit", "baseline", "target", "increase", "attribute", "note"):
+            yield str(indicator.get(key) or ""), indicator, key
+
 
 def published_text(document: dict, with_title: bool = True, gap_text: str = "") -> str:
     """The document's published wording in reading order, as the fidelity test sees it.
@@ -24,17 +45,7 @@ def published_text(document: dict, with_title: bool = True, gap_text: str = "") 
     The title counts for completeness (a title line of the source must be on the site) but
     not for invention: it is metadata, often taken from outside the excerpt.
     """
-    parts = [document.get("title") or "" if with_title else "", document.get("preamble") or "",
-             document.get("closing") or ""]
-    for node, _ in walk_raw(document.get("sections")):
-        parts.append(printed_number(document.get("numbering"), node["kind"], node.get("number")) + (node.get("title") or ""))
-        parts.append(node.get("text") or "")
-        parts.extend(m.get("text") or "" for m in node.get("measures") or [])
-        parts.append(node.get("responsibility") or "")
-        parts.append(node.get("deadline") or "")
-        indicator = node.get("indicator") or {}
-        parts.extend(str(indicator.get(k) or "") for k in ("unit", "baseline", "target", "increase", "attribute", "note"))
-    return "\n".join(parts).replace(GAP_MARK, gap_text)
+    return "\n".join(text for text, _, _ in published_pieces(document, with_title)).replace(GAP_MARK, gap_text)
 
 
 def corrections(document: dict) -> list[tuple[str, str]]:
@@ -110,6 +121,11 @@ def invented_paragraphs(rules: list[SourceRule], document: dict, sources_dir: Pa
     Only meaningful where a source reads in order (`contiguous`); a table extracted column by
     column scatters a paragraph over interleaved lines.
     """
+    return [paragraph for paragraph, _, _ in invented_pieces(rules, document, sources_dir)]
+
+
+def invented_pieces(rules: list[SourceRule], document: dict, sources_dir: Path) -> list[tuple[str, dict, str]]:
+    """invented_paragraphs() with the mapping and field each paragraph is typed in."""
     sources = []
     for rule in rules:
         text = "".join(squeeze(line) for _, line in rule.content_lines(sources_dir))
@@ -117,13 +133,91 @@ def invented_paragraphs(rules: list[SourceRule], document: dict, sources_dir: Pa
             text = text.replace(reads, replacement)
         sources.append(text)
     return [
-        paragraph
-        for paragraph in published_text(document, with_title=False).splitlines()
+        (paragraph, holder, field)
+        for text, holder, field in published_pieces(document, with_title=False)
+        for paragraph in text.replace(GAP_MARK, "").splitlines()
         if squeeze(paragraph) and not any(squeeze(paragraph) in source for source in sources)
     ]
 
 
+def _closest_node(document: dict, wanted: str):
+    """The item whose wording shares most three-character runs with a source line."""
+    grams = {wanted[i:i + 3] for i in range(max(1, len(wanted) - 2))}
+    best, best_score = document, 0
+    for node, _ in walk_raw(document.get("sections")):
+        wording = squeeze("".join(text for text, holder, _ in published_pieces({"sections": [node]}, False)
+                                  if holder is node or holder in (node.get("measures") or [])))
+        score = sum(1 for gram in grams if gram in wording)
+        if score > best_score:
+            best, best_score = node, score
+    return best
+
+
+def _place(holder: dict, field: str) -> tuple[int, str]:
+    line = holder.line_of(field) if hasattr(holder, "line_of") else getattr(holder, "line", 1)
+    return line, (f"{holder['id']}: " if isinstance(holder.get("id"), str) and "sections" not in holder else "")
+
+
+def check_fidelity(documents: dict, known: set, root: Path, schema: dict) -> list[Problem]:
+    """The fidelity rules as data problems: `data/documents/x.yml:LINE: item: …` with the source's file and line.
+
+    `documents` maps ids to loaded (located) documents whose structure is sound; `known` holds
+    every document id (a source of a broken document is not reported as orphaned).
+    """
+    from .validate import check_schema  # validate imports this module
+
+    problems: list[Problem] = []
+    rules: dict[str, list[SourceRule]] = {}
+    sources_dir = root / "sources"
+    for path in sorted(sources_dir.glob("*.yml")):
+        entry = load_yaml(path, root, problems)
+        if entry is None:
+            continue
+        name = display_path(path, root)
+        found = check_schema(entry, schema, name)
+        if not found:
+            if entry["document"] not in known:
+                found.append(Problem(name, entry.line_of("document"), f"document '{entry['document']}' does not exist"))
+            text_path = sources_dir / entry["file"]
+            try:
+                text_path.read_bytes().decode("utf-8")
+            except OSError as error:
+                found.append(Problem(name, entry.line_of("file"), f"source text {entry['file']} cannot be read: {error.strerror}"))
+            except UnicodeDecodeError as error:
+                found.append(Problem(display_path(text_path, root), 1, f"not UTF-8 (byte at offset {error.start}); save it as UTF-8"))
+            for pattern in entry.get("furniture") or []:
+                try:
+                    re.compile(pattern)
+                except re.error as error:
+                    found.append(Problem(name, entry.line_of("furniture"), f"furniture pattern {pattern!r}: {error}"))
+        problems += found
+        if not found:
+            rules.setdefault(entry["document"], []).append(SourceRule.from_entry(entry))
+    for doc_id, own in rules.items():
+        document = documents.get(doc_id)
+        if document is None:
+            continue
+        file = document.file
+        for rule in own:
+            source = display_path(sources_dir / rule.file, root)
+            for number, line in missing_lines(rule, document, sources_dir):
+                node = _closest_node(document, squeeze(line))
+                at, label = _place(node, "text")
+                problems.append(Problem(file, at, f"{label}the site does not publish word for word {source}:{number}: "
+                                                  f"“{line[:60]}{'…' if len(line) > 60 else ''}” (whitespace aside; "
+                                                  f"record a correction note if the source is wrong)"))
+        if any(r.contiguous for r in own):
+            names = ", ".join(display_path(sources_dir / r.file, root) for r in own)
+            for paragraph, holder, field in invented_pieces(own, document, sources_dir):
+                at, label = _place(holder, field)
+                problems.append(Problem(file, at, f"{label}{field} “{paragraph[:60]}{'…' if len(paragraph) > 60 else ''}” "
+                                                  f"is in none of its sources ({names})"))
+    return problems
+
+
 def main(argv: list[str]) -> int:
+    from .pipeline import data_dir  # the pipeline's validation imports this module
+
     folder = data_dir()
     rules = load_rules(folder)
     failures = 0

@@ -228,7 +228,7 @@ def _numbering_forms(plan: ParsedPlan):
 
 
 def numbering_template(kind: str, form: str) -> str:
-    """The `numbering` value for a printed form: task '.' → '{}.', section '()' → '({})'."""
+    """The `numbering` value for a printed form: task '.' → '{n}.', section '()' → '({n})' (see text.py)."""
     if kind == "section":
-        return form[0] + "{}" + form[1]
-    return "{}" + form
+        return form[0] + "{n}" + form[1]
+    return "{n}" + form

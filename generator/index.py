@@ -15,6 +15,12 @@ from .model import Corpus, Department, Document, Licence, Node, Note, Publicatio
 from .text import DEFAULT_NUMBERING
 
 
+def _origin(raw) -> str:
+    """Where a mapping is typed, for messages: "data/documents/plan-2023.yml:27 (id t-1)"."""
+    line = raw.line_of("id") if hasattr(raw, "line_of") else 0
+    return f"{getattr(raw, 'file', '?')}:{line} (id {raw.get('id')})"
+
+
 def _notes(raw_notes) -> list[Note]:
     return [Note(type=n["type"], reason=n["reason"], reads=n.get("reads", ""), published=n.get("published", ""))
             for n in raw_notes or []]
@@ -38,6 +44,7 @@ def _node(raw: dict, document: Document, parent: Node | None) -> Node:
         belongs_to_ref=raw.get("belongs_to", ""),
         notes=_notes(raw.get("notes")),
         parent=parent,
+        origin=_origin(raw),
     )
     node.children = [_node(child, document, node) for child in raw.get("children") or []]
     return node
@@ -61,6 +68,7 @@ def _document(raw: dict) -> Document:
         notes=_notes(raw.get("notes")),
         preamble=raw.get("preamble", ""),
         closing=raw.get("closing", ""),
+        origin=_origin(raw),
     )
     document.sections = [_node(n, document, None) for n in raw["sections"]]
     return document
@@ -72,7 +80,7 @@ def _departments(entries) -> list[Department]:
             id=e["id"], name=e["name"], full_name=e["full_name"], english=e["english"], category=e["category"],
             aliases=list(e.get("aliases") or []), parent_id=e.get("parent", ""),
             successor_id=(e.get("successor") or {}).get("id", ""),
-            successor_year=(e.get("successor") or {}).get("year"), note=e.get("note", ""),
+            successor_year=(e.get("successor") or {}).get("year"), note=e.get("note", ""), origin=_origin(e),
         )
         for e in entries or []
     ]
@@ -216,7 +224,7 @@ def build_corpus(raw: RawData) -> Corpus:
     departments = _departments(raw.departments)
     topics = [
         Topic(id=t["id"], name=t["name"], description=t.get("description", ""), keywords=list(t["keywords"]),
-              include=list(t.get("include") or []), exclude=list(t.get("exclude") or []))
+              include=list(t.get("include") or []), exclude=list(t.get("exclude") or []), origin=_origin(t))
         for t in raw.topics or []
     ]
     corpus = Corpus(documents=documents, departments=departments, topics=topics,

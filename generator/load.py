@@ -6,6 +6,7 @@ each key or element, so later phases can report `file:line: problem` without re-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import re
 from pathlib import Path
 
 import yaml
@@ -41,25 +42,55 @@ class _Loader(_SafeBase):
     source_name = ""
 
 
+# Data files are small trees: deeper nesting is a mistake (and would exhaust Python's stack).
+MAX_DEPTH = 24
+MAX_FILE_BYTES = 4_000_000
+
+
+def _enter(loader: _Loader, node: yaml.Node) -> None:
+    loader.depth = getattr(loader, "depth", 0) + 1
+    if loader.depth > MAX_DEPTH:
+        raise yaml.constructor.ConstructorError(
+            problem=f"nested deeper than {MAX_DEPTH} levels", problem_mark=node.start_mark)
+
+
+def _construct_child(loader: _Loader, node: yaml.Node):
+    # An alias (*name) hands the composer a node it has already built: refused, because a few
+    # bytes of aliases expand into an exponentially large tree (a "billion laughs" file).
+    if node in loader.constructed_objects or node in loader.recursive_objects:
+        raise yaml.constructor.ConstructorError(
+            problem="YAML anchors and aliases (&name, *name) are not allowed: write the value out", problem_mark=node.start_mark)
+    return loader.construct_object(node, deep=True)
+
+
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
-    loader.flatten_mapping(node)
+    _enter(loader, node)
+    if any(key_node.tag == "tag:yaml.org,2002:merge" for key_node, _ in node.value):
+        raise yaml.constructor.ConstructorError(
+            problem="YAML merge keys (<<) are not allowed: write the fields out", problem_mark=node.start_mark)
     result = LocatedDict()
     result.file, result.line, result.key_lines = loader.source_name, node.start_mark.line + 1, {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
+        key = _construct_child(loader, key_node)
+        if not isinstance(key, str):
+            raise yaml.constructor.ConstructorError(
+                problem=f"a key must be text, not {type(key).__name__} {key!r:.40}", problem_mark=key_node.start_mark)
         if key in result:
             raise yaml.constructor.ConstructorError(
                 problem=f"duplicate key '{key}'", problem_mark=key_node.start_mark
             )
-        result[key] = loader.construct_object(value_node, deep=True)
+        result[key] = _construct_child(loader, value_node)
         result.key_lines[key] = key_node.start_mark.line + 1
+    loader.depth -= 1
     return result
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
-    result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    _enter(loader, node)
+    result = LocatedList(_construct_child(loader, child) for child in node.value)
     result.file, result.line = loader.source_name, node.start_mark.line + 1
     result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    loader.depth -= 1
     return result
 
 
@@ -71,7 +102,7 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct
 
 def walk_raw(nodes, parent=None):
     """(node, parent) for every mapping in a raw YAML node tree, depth first, in document order."""
-    for node in nodes or []:
+    for node in nodes if isinstance(nodes, list) else []:
         if isinstance(node, dict):
             yield node, parent
             yield from walk_raw(node.get("children"), node)
@@ -108,28 +139,111 @@ def display_path(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _decode(data: bytes, name: str, problems: list) -> str | None:
+    """The file's text, or a problem naming the first byte that is not UTF-8 and where it is."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        problems.append(Problem(name, line, f"not UTF-8: byte 0x{data[error.start]:02x} at column {column} "
+                                            f"(the file looks saved in another encoding, e.g. GBK; save it as UTF-8)"))
+        return None
+
+
+def _flow_depth(text: str) -> int:
+    """How deep [ and { nest, counted on the raw text before the parser (written in C) recurses."""
+    depth = deepest = 0
+    for match in _BRACKETS.finditer(text):
+        depth = max(0, depth + (1 if match[0] in "[{" else -1))
+        deepest = max(deepest, depth)
+    return deepest
+
+
+_BRACKETS = re.compile(r"[\[\]{}]")
+
+
 def load_yaml(path: Path, root: Path, problems: list):
-    """Parse one file; a syntax error becomes a Problem (with its line) instead of an exception."""
+    """Parse one file; every reason it cannot be used becomes a Problem (with its line) instead of an exception."""
     name = display_path(path, root)
-    loader = _Loader(path.read_text(encoding="utf-8"))
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.append(Problem(name, 1, f"file is larger than {MAX_FILE_BYTES // 1_000_000} MB"))
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        problems.append(Problem(name, 1, f"cannot be read: {error.strerror or error}"))
+        return None
+    text = _decode(data, name, problems)
+    if text is None:
+        return None
+    if text.count("[") + text.count("{") > MAX_DEPTH and _flow_depth(text) > MAX_DEPTH:
+        problems.append(Problem(name, 1, f"brackets nested deeper than {MAX_DEPTH} levels"))
+        return None
+    loader = _Loader(text)
     loader.source_name = name
     try:
-        return loader.get_single_data()
+        value = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(p for p in (error.context, error.problem) if p)
         problems.append(Problem(name, line, f"YAML syntax error: {what}"))
+        return None
     except yaml.YAMLError as error:
         problems.append(Problem(name, 1, f"YAML error: {error}"))
+        return None
+    except RecursionError:
+        problems.append(Problem(name, 1, f"nested too deeply"))
+        return None
     finally:
         loader.dispose()
-    return None
+    if value is None:
+        problems.append(Problem(name, 1, "the file holds no data (empty, or only comments)"))
+    return value
+
+
+# What may live under data/ (dot files such as editors' swap files aside). Anything else would be
+# silently ignored, so it is an error: a document saved as .yaml must not vanish from the site.
+EXPECTED_FILES = {
+    "": (".yml", ".md"),
+    "documents": (".yml",),
+    "schema": (".json",),
+    "sources": (".txt", ".yml"),
+}
+
+
+def unexpected_files(root: Path) -> list[Problem]:
+    problems = []
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or path.is_dir():
+            continue
+        folder = relative.parent.as_posix() if relative.parent.as_posix() != "." else ""
+        allowed = EXPECTED_FILES.get(folder)
+        if allowed is None:
+            problems.append(Problem(display_path(path, root), 1, f"unexpected file: data files live in "
+                                    f"data/, data/documents/, data/sources/ and data/schema/ only"))
+        elif path.suffix not in allowed:
+            problems.append(Problem(display_path(path, root), 1, f"unexpected file: files here end in "
+                                    f"{' or '.join(allowed)} (this one would be ignored)"))
+    return problems
+
+
+MISSING = {
+    "departments": "the department registry is missing",
+    "topics": "the topics file is missing",
+    "publication": "the publication facts (repository, licences) are missing",
+}
 
 
 def load_data(root: Path) -> RawData:
     """Read data/departments.yml, data/topics.yml, data/publication.yml and data/documents/*.yml."""
     raw = RawData(root=root)
+    if not root.is_dir():
+        raw.problems.append(Problem(str(root), 1, "the data folder does not exist"))
+        return raw
+    raw.problems += unexpected_files(root)
     for path in sorted((root / "documents").glob("*.yml")):
         document = load_yaml(path, root, raw.problems)
         if document is not None:
@@ -138,4 +252,6 @@ def load_data(root: Path) -> RawData:
         path = root / f"{name}.yml"
         if path.exists():
             setattr(raw, name, load_yaml(path, root, raw.problems))
+        else:
+            raw.problems.append(Problem(display_path(path, root), 1, MISSING[name]))
     return raw

@@ -59,6 +59,7 @@ class Department:
     successor_id: str = ""
     successor_year: int | None = None
     note: str = ""
+    origin: str = ""  # where it is typed, "data/departments.yml:LINE"
     # Filled by the index phase.
     parent: Department | None = None
     units: list[Department] = field(default_factory=list)
@@ -114,6 +115,7 @@ class Node:
     notes: list[Note] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
     parent: Node | None = None
+    origin: str = ""  # where it is typed, "data/documents/x.yml:LINE"
     # Filled by the index phase.
     roles: list[Role] = field(default_factory=list)
     implements: list[Node] = field(default_factory=list)
@@ -226,6 +228,7 @@ class Document:
     closing: str
     sections: list[Node] = field(default_factory=list)
     comparison: object = None  # generator.compare.Comparison against the previous year's document, if any
+    origin: str = ""  # where it is typed, "data/documents/x.yml:LINE"
 
     @property
     def url(self) -> str:
@@ -250,6 +253,7 @@ class Topic:
     include: list[str]
     exclude: list[str]
     items: list[Node] = field(default_factory=list)
+    origin: str = ""  # where it is typed, "data/topics.yml:LINE"
 
     @property
     def url(self) -> str:

@@ -38,6 +38,7 @@ class RenderedPage:
     description: str = ""
     search: SearchEntry | None = None  # what the site search indexes for this page
     head: str = ""  # OpenGraph, Twitter card, JSON-LD and alternate links for the page's <head>
+    origin: str = ""  # what the page shows, for messages: "data/…/x.yml:LINE (id …)" or the template
 
 
 @dataclass
@@ -156,8 +157,10 @@ class Renderer:
         if search_text is not None:
             search = SearchEntry(url, search_title or title, search_text, search_context)
         head = self.head(url, title, description, entity, trail)
+        shown = next((context[k] for k in ("node", "department", "topic", "document") if context.get(k) is not None), None)
+        origin = getattr(shown, "origin", "") or f"the generated page {template}"
         return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search,
-                            head=head)
+                            head=head, origin=origin)
 
     # -- pages -------------------------------------------------------------------------------
     def document_pages(self, document: Document):

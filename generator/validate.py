@@ -6,13 +6,16 @@ references that resolve, corrections that match the text.
 """
 from __future__ import annotations
 
+import difflib
 import json
 from pathlib import Path
 
 import jsonschema
 
+from .fidelity import check_fidelity
+from .limits import check_indicator_values, check_limits, where
 from .load import LocatedDict, LocatedList, Problem, RawData, walk_raw
-from .text import GAP_MARK, printed_number, squeeze
+from .text import GAP_MARK, printed_number, squeeze, template_problem
 # Kinds numbered through the whole document; chapters and sections are numbered per parent.
 DOCUMENT_WIDE_NUMBERS = {"task", "column", "indicator"}
 
@@ -33,17 +36,26 @@ def _line_at(value, path) -> int:
     return line
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+def _short(value) -> str:
+    """A value for a message: its repr, cut short (a 100,000-character title is not repeated)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…" + text[-1]
+
+
+def _describe(error: jsonschema.ValidationError, place: str) -> str:
     if error.validator == "required":
-        return f"{where}: {error.message.replace(' is a required property', '')} is required"
+        return f"{place}: {error.message.replace(' is a required property', '')} is required"
     if error.validator == "type":
-        return f"{where}: expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
+        return f"{place}: expected {error.validator_value}, got {type(error.instance).__name__} {_short(error.instance)}"
     if error.validator == "enum":
-        return f"{where}: {error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+        return f"{place}: {_short(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    if error.validator == "pattern" and list(error.absolute_path)[:1] == ["numbering"]:
+        return f"{place}: numbering template {_short(error.instance)} {template_problem(error.instance)}"
     if error.validator == "pattern":
-        return f"{where}: {error.instance!r} does not match the required form {error.validator_value}"
-    return f"{where}: {error.message}"
+        return f"{place}: {_short(error.instance)} does not match the required form {error.validator_value}"
+    if error.validator in ("maxLength", "minLength", "maxItems", "minItems", "minimum", "maximum"):
+        return f"{place}: {_short(error.instance)} breaks the limit {error.validator} {error.validator_value}"
+    return f"{place}: {error.message[:200]}"
 
 
 def check_schema(value, schema: dict, file: str) -> list[Problem]:
@@ -53,11 +65,10 @@ def check_schema(value, schema: dict, file: str) -> list[Problem]:
         path = list(error.absolute_path)
         if error.validator == "additionalProperties":
             # One problem per unknown key, on the key's own line.
-            for key in sorted(set(error.instance) - set(error.schema.get("properties", {}))):
-                where = ".".join(map(str, path)) or "(top level)"
-                problems.append(Problem(file, _line_at(value, path + [key]), f"{where}: unknown field '{key}'"))
+            for key in sorted(set(error.instance) - set(error.schema.get("properties", {})), key=str):
+                problems.append(Problem(file, _line_at(value, path + [key]), f"{where(value, path)}: unknown field '{str(key)[:60]}'"))
             continue
-        problems.append(Problem(file, _line_at(value, path), _describe(error)))
+        problems.append(Problem(file, _line_at(value, path), _describe(error, where(value, path))))
     return problems
 
 
@@ -75,6 +86,24 @@ class DepartmentNames:
 
     def resolve(self, printed: str):
         return self.by_name.get(printed)
+
+    def unknown(self, name: str) -> str:
+        """The message for a name the registry lacks, with the closest names it has."""
+        close = difflib.get_close_matches(name, list(self.by_name), n=3, cutoff=0.5)
+        hint = f"; closest known: {'、'.join(close)}" if close else ""
+        return f"unknown department '{name}' (not a name or alias in data/departments.yml{hint})"
+
+    def printed_in(self, text: str) -> set[str]:
+        """Registry names printed in a text, longest first (国家知识产权局 is not also 知识产权局)."""
+        found, taken = set(), [False] * len(text)
+        for name in sorted(self.by_name, key=len, reverse=True):
+            start = text.find(name)
+            while start >= 0:
+                if not any(taken[start:start + len(name)]):
+                    found.add(name)
+                    taken[start:start + len(name)] = [True] * len(name)
+                start = text.find(name, start + 1)
+        return found
 
 
 def check_departments(entries, file: str) -> list[Problem]:
@@ -97,8 +126,18 @@ def check_departments(entries, file: str) -> list[Problem]:
         for field, target in (("parent", entry.get("parent")), ("successor", (entry.get("successor") or {}).get("id"))):
             if target and target not in ids:
                 problems.append(Problem(file, entry.line_of(field), f"{field} '{target}' is not a department id"))
-        if entry.get("parent") == entry.get("id"):
-            problems.append(Problem(file, entry.line_of("parent"), "a department cannot be its own parent"))
+    by_id = {e.get("id"): e for e in entries or [] if isinstance(e, dict)}
+    for field, target_of in (("parent", lambda e: e.get("parent")),
+                             ("successor", lambda e: (e.get("successor") or {}).get("id") if isinstance(e.get("successor"), dict) else None)):
+        for entry in by_id.values():
+            chain, current = [entry.get("id")], target_of(entry)
+            while current in by_id and current not in chain:
+                chain.append(current)
+                current = target_of(by_id[current])
+            if current == entry.get("id"):  # reported once, on the entry where the loop starts in file order
+                if min(chain, key=lambda i: by_id[i].line) == entry.get("id"):
+                    loop = " → ".join(map(str, chain + [current]))
+                    problems.append(Problem(file, entry.line_of(field), f"{field} links go round in a circle: {loop}"))
     return problems
 
 
@@ -125,18 +164,8 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, referen
                 problems.append(Problem(file, node.line_of("number"), f"duplicate {kind} number '{number}' (first at line {numbers[key]})"))
             numbers.setdefault(key, node.line_of("number"))
 
-        printed_text = (node.get("text") or "") + (node.get("responsibility") or "")
-        names = [("lead", node.get("lead"))] + [("participants", n) for n in node.get("participants") or []]
-        for field, name in names:
-            if not isinstance(name, str):
-                continue
-            if departments.resolve(name) is None:
-                problems.append(Problem(file, node.line_of(field), f"unknown department '{name}' (not a name or alias in data/departments.yml)"))
-            elif printed_text and name not in printed_text:
-                problems.append(Problem(file, node.line_of(field), f"department '{name}' is not printed in this item's text"))
-        for measure in node.get("measures") or []:
-            if isinstance(measure, dict) and isinstance(measure.get("addressee"), str) and departments.resolve(measure["addressee"]) is None:
-                problems.append(Problem(file, measure.line_of("addressee"), f"unknown department '{measure['addressee']}' (not a name or alias in data/departments.yml)"))
+        if departments is not None:
+            problems += _check_responsibility(node, departments, file)
 
         notes = [n for n in node.get("notes") or [] if isinstance(n, dict)]
         has_gap_mark = GAP_MARK in (node.get("text") or "")
@@ -157,6 +186,47 @@ def _check_document(document: LocatedDict, departments: DepartmentNames, referen
         for field, ref in refs:
             if isinstance(ref, str) and "/" in ref and not references.resolves(ref):
                 problems.append(Problem(file, node.line_of(field), f"reference '{ref}' does not point to any item"))
+    return problems
+
+
+def responsibility_bracket(node) -> str:
+    """Where an item prints who is responsible: its `responsibility` field, or the closing
+    bracket of its text (…（A、B按职责分工负责）)."""
+    if node.get("responsibility"):
+        return node["responsibility"]
+    text = (node.get("text") or "").rstrip()
+    if text.endswith("）") and "（" in text:
+        bracket = text[text.rfind("（"):]
+        if "负责" in bracket or "牵头" in bracket:
+            return bracket
+    return ""
+
+
+def _check_responsibility(node, departments: DepartmentNames, file: str) -> list[Problem]:
+    """Departments are typed twice, as printed and as lead/participants: checked both ways."""
+    problems = []
+    place = node.get("id")
+    printed_text = (node.get("text") or "") + (node.get("responsibility") or "")
+    names = [("lead", node.get("lead"))] + [("participants", n) for n in node.get("participants") or []]
+    for field, name in names:
+        if not isinstance(name, str):
+            continue
+        if departments.resolve(name) is None:
+            problems.append(Problem(file, node.line_of(field), f"{place} › {field}: {departments.unknown(name)}"))
+        elif printed_text and name not in printed_text:
+            problems.append(Problem(file, node.line_of(field), f"{place} › {field}: department '{name}' is not printed in this item's text"))
+    for measure in node.get("measures") or []:
+        if isinstance(measure, dict) and isinstance(measure.get("addressee"), str) and departments.resolve(measure["addressee"]) is None:
+            problems.append(Problem(file, measure.line_of("addressee"), f"{place} › addressee: {departments.unknown(measure['addressee'])}"))
+    listed = [departments.resolve(name) for _, name in names if isinstance(name, str)]
+    if None in listed:
+        return problems  # an unknown name is the one problem of this item
+    missing = [n for n in departments.printed_in(responsibility_bracket(node))
+               if not any(departments.resolve(n) is entry for entry in listed)]
+    for name in sorted(missing):
+        field = "participants" if "participants" in node else "lead" if "lead" in node else "text"
+        problems.append(Problem(file, node.line_of(field), f"{place}: the bracket names '{name}' but lead and "
+                                                          f"participants do not; add it to participants"))
     return problems
 
 
@@ -204,50 +274,97 @@ def check_topics(topics, file: str, references: _References) -> list[Problem]:
     return problems
 
 
+def _guarded(check, *args, structure_broken: bool) -> list[Problem]:
+    """Run a rule check; on data whose structure is already reported broken, a check that trips
+    over a wrong type is a cascade of that report, not a new problem."""
+    try:
+        return check(*args)
+    except (TypeError, AttributeError, KeyError, ValueError):
+        if structure_broken:
+            return []
+        raise
+
+
+SCHEMAS = ("document", "departments", "topics", "source", "publication")
+
+
+def _load_schemas(root: Path, problems: list) -> dict:
+    schemas = {}
+    for name in SCHEMAS:
+        path = root / "schema" / f"{name}.schema.json"
+        try:
+            schemas[name] = _schema(root, name)
+        except (OSError, ValueError) as error:
+            problems.append(Problem(f"data/schema/{path.name}", 1, f"cannot be read as JSON: {error}"))
+    return schemas
+
+
 def validate(raw: RawData) -> list[Problem]:
     """Every problem in the data, in file order; an empty list means the data can be published."""
     problems = list(raw.problems)
     root = raw.root
-    document_schema = _schema(root, "document")
+    schemas = _load_schemas(root, problems)
+    if len(schemas) < len(SCHEMAS):
+        return problems  # without its schemas nothing else can be judged
     documents_by_id: dict[str, LocatedDict] = {}
+    sound: dict[str, LocatedDict] = {}  # documents whose structure and values are fine: fidelity is checked
+    broken: set[int] = set()
     for document in raw.documents:
-        if not isinstance(document, dict):
-            problems.append(Problem(getattr(document, "file", "?"), 1, "a document file must be a mapping"))
+        if not isinstance(document, LocatedDict):
+            problems.append(Problem(getattr(document, "file", "?"), 1, "a document file must be a mapping of fields"))
             continue
-        problems += check_schema(document, document_schema, document.file)
+        found = check_schema(document, schemas["document"], document.file) + check_limits(document, document.file)
+        for node, _ in walk_raw(document.get("sections")):
+            if isinstance(node.get("indicator"), LocatedDict):
+                found += check_indicator_values(node["indicator"], document.file, f"{node.get('id')} › indicator")
+        problems += found
+        if found:
+            broken.add(id(document))
         doc_id = document.get("id")
+        if not isinstance(doc_id, str):
+            continue
         if doc_id in documents_by_id:
             problems.append(Problem(document.file, document.line_of("id"), f"duplicate document id '{doc_id}' (also {documents_by_id[doc_id].file})"))
         documents_by_id.setdefault(doc_id, document)
+        if not found:
+            sound.setdefault(doc_id, document)
+    if not raw.documents and not any("documents/" in p.file for p in problems):
+        problems.append(Problem("data/documents", 1, "no document: data/documents/ holds no .yml file"))
 
     for problem in raw.problems:  # files that failed to parse, by the id their name promises
         if "/documents/" in problem.file or problem.file.startswith("documents/"):
             documents_by_id.setdefault(Path(problem.file).stem, _UNREADABLE)
 
-    departments_file = "data/departments.yml"
-    if raw.departments is None:
-        if not any(p.file.endswith("departments.yml") for p in problems):
-            problems.append(Problem(departments_file, 1, "the department registry is missing"))
-        entries = []
-    else:
-        entries = raw.departments
-        problems += check_schema(entries, _schema(root, "departments"), entries.file)
-        problems += check_departments(entries, entries.file)
-    names = DepartmentNames(entries)
+    names = None  # an unreadable registry is reported once, not once per department named
+    entries = raw.departments
+    if isinstance(entries, LocatedList):
+        found = check_schema(entries, schemas["departments"], entries.file) + check_limits(entries, entries.file)
+        problems += found + _guarded(check_departments, entries, entries.file, structure_broken=bool(found))
+        names = DepartmentNames(entries)
+    elif entries is not None:
+        problems.append(Problem(entries.file if hasattr(entries, "file") else "data/departments.yml", 1,
+                                "the department registry must be a list of departments"))
 
     references = _References(documents_by_id)
     for document in documents_by_id.values():
         if document is not _UNREADABLE:
-            problems += _check_document(document, names, references)
-    if raw.topics is not None:
-        problems += check_schema(raw.topics, _schema(root, "topics"), raw.topics.file)
-        problems += check_topics(raw.topics, raw.topics.file, references)
+            problems += _guarded(_check_document, document, names, references, structure_broken=id(document) in broken)
+    topics = raw.topics
+    if isinstance(topics, LocatedList):
+        found = check_schema(topics, schemas["topics"], topics.file) + check_limits(topics, topics.file)
+        problems += found + _guarded(check_topics, topics, topics.file, references, structure_broken=bool(found))
+    elif topics is not None:
+        problems.append(Problem(topics.file if hasattr(topics, "file") else "data/topics.yml", 1,
+                                "the topics file must be a list of topics"))
+    problems += check_fidelity(sound, set(documents_by_id), root, schemas["source"])
 
     if raw.publication is None:
         if not any(p.file.endswith("publication.yml") for p in problems):
             problems.append(Problem("data/publication.yml", 1, "the publication facts (repository, licences) are missing"))
     else:
-        problems += check_schema(raw.publication, _schema(root, "publication"), raw.publication.file)
+        problems += check_schema(raw.publication, schemas["publication"], raw.publication.file)
+        if isinstance(raw.publication, LocatedDict):
+            problems += check_limits(raw.publication, raw.publication.file)
 
     unique = {(p.file, p.line, p.message): p for p in problems}
     return sorted(unique.values(), key=lambda p: (p.file, p.line))

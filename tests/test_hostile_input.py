@@ -67,7 +67,7 @@ def hostile_data(target: Path) -> Path:
     topics = [{"id": "evil", "name": f"专题{EVIL}", "description": f"描述{EVIL}", "keywords": ["任务"]}]
     (target / "topics.yml").write_text(yaml.safe_dump(topics, allow_unicode=True), encoding="utf-8")
     licence = {"id": "CC-BY-4.0", "name": f"许可{EVIL}", "url": "https://example.org/licence", "covers": f"范围{EVIL}"}
-    publication = {"repository": "https://example.org/evil", "licences": {"data": licence, "site": licence},
+    publication = {"repository": "https://example.org/evil", "licences": {"data": licence, "site": dict(licence)},
                    "official_texts": f"原文{EVIL}"}
     (target / "publication.yml").write_text(yaml.safe_dump(publication, allow_unicode=True), encoding="utf-8")
     return target
@@ -147,4 +147,4 @@ def test_broken_yaml_leaves_previous_site_byte_for_byte(data_copy, tmp_path):
     assert result.returncode != 0
     assert "data/documents/plan-2023.yml:" in result.stderr and "YAML syntax error" in result.stderr
     assert _digest(site) == before
-    assert not any(p.name.startswith(".site.") for p in site.parent.iterdir())
+    assert [p.name for p in site.parent.iterdir() if p.name.startswith(".site.")] == [".site.lock"]

@@ -90,7 +90,7 @@ def test_sample_structure_and_departments(text):
                       ("联席会议办公室", [])]
     assert parts[1]["children"][0]["id"] == "t-6"  # a part without groups holds its tasks directly
     if text is HALF_WIDTH:
-        assert plan.numbering == {"task": "{}.", "section": "({})"}
+        assert plan.numbering == {"task": "{n}.", "section": "({n})"}
         assert tasks[2]["text"].endswith("(公安部、最高人民检察院按职责分工负责)")  # verbatim, not normalised
     else:
         assert plan.numbering == {}

@@ -42,7 +42,7 @@ def test_yaml_syntax_error(data_copy):
 
 def test_unknown_field(data_copy):
     line = edit(data_copy, PLAN, "      kind: task\n", "      kind: task\n      lead_department: 国家知识产权局\n") + 1
-    assert f"data/{PLAN}:{line}: sections.0.children.0.children.0: unknown field 'lead_department'" in problems_for(data_copy)
+    assert f"data/{PLAN}:{line}: t-1: unknown field 'lead_department'" in problems_for(data_copy)
 
 
 def test_wrong_type(data_copy):
@@ -70,14 +70,14 @@ def test_duplicate_number(data_copy):
 
 def test_unknown_department(data_copy):
     line = edit(data_copy, PLAN, "lead: 国家知识产权局", "lead: 国家知识产权总局")
-    assert (f"data/{PLAN}:{line}: unknown department '国家知识产权总局' (not a name or alias in data/departments.yml)"
-            in problems_for(data_copy))
+    assert (f"data/{PLAN}:{line}: t-1 › lead: unknown department '国家知识产权总局' (not a name or alias in "
+            f"data/departments.yml; closest known: 国家知识产权局" in "\n".join(problems_for(data_copy)))
 
 
 def test_department_not_in_text(data_copy):
     # 中国科学院 is a known department, but task 1 does not name it.
     line = edit(data_copy, PLAN, "lead: 国家知识产权局", "lead: 中国科学院")
-    assert f"data/{PLAN}:{line}: department '中国科学院' is not printed in this item's text" in problems_for(data_copy)
+    assert f"data/{PLAN}:{line}: t-1 › lead: department '中国科学院' is not printed in this item's text" in problems_for(data_copy)
 
 
 def test_dangling_reference(data_copy):
