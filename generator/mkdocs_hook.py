@@ -60,6 +60,10 @@ NAV_TAIL = [
 ]
 
 
+# Department, year and topic pages keep the right-hand column for their own contents.
+AGGREGATE_PAGES = ("departments/", "years/", "topics/")
+
+
 def on_config(config):
     global _site, _pages, _renderer
     try:
@@ -102,6 +106,8 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["title"] = html.escape(rendered.title)
     if rendered.description:
         page.meta["description"] = html.escape(rendered.description, quote=True)
+    if not rendered.url.startswith(AGGREGATE_PAGES):
+        page.meta["hide"] = ["toc"]  # no Markdown headings to list: give the text the width
     return ""
 
 
