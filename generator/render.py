@@ -273,7 +273,7 @@ class Renderer:
 def _size_label(size: int) -> str:
     return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 def csl_path(document: Document) -> str:
-    return f"downloads/citations/{document.id}.json"
+    return f"citations/{document.id}.json"
 
 
 # What a document holds, in words a reader who knows it recognises ("任务139项", not "条目159").
@@ -283,10 +283,11 @@ CONTENT_UNITS = [("measure", "措施", "项"), ("column", "专栏", "个"), ("in
 def contents_summary(document: Document) -> str:
     counts = Counter(node.kind for node in document.nodes)
     parts = [f"{label}{counts[kind]}{unit}" for kind, label, unit in CONTENT_UNITS if counts[kind]]
-    structure = f"分{counts['chapter']}个部分" if counts["chapter"] else ""
-    if counts["section"]:
-        structure += f"{'、' if structure else ''}{counts['section']}节"
-    return "、".join(parts or ["（无条目）"]) + (f"（{structure}）" if structure else "")
+    structure = "、".join(([f"{counts['chapter']}个部分"] if counts["chapter"] else [])
+                          + ([f"{counts['section']}节"] if counts["section"] else []))
+    if not parts:
+        return structure or "（无条目）"
+    return "、".join(parts) + (f"（分{structure}）" if structure else "")
 
 
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"

@@ -108,8 +108,10 @@ def test_rendering_escapes_any_text(text):
     assume(text.strip())  # a blank paragraph is not printed at all
     corpus = _corpus_with_task_text(text)
     node = corpus.nodes_by_ref["plan-2023/t-1"]
-    page = Renderer(corpus).page("node.html", node.url, node.heading, node=node, document=node.document,
-                                 trail=[], previous=None, next=None, indicator_chart="")
+    renderer = Renderer(corpus)
+    page = renderer.page("node.html", node.url, node.heading, node=node, document=node.document,
+                         trail=[], previous=None, next=None, indicator_chart="",
+                         citation=renderer.citation(node.document, node), csl_path="citations/x.json")
     for piece in text.split("⟦gap⟧"):  # a gap mark is the one thing shown differently
         assert str(markupsafe.escape(piece)) in page.html
 
