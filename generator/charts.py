@@ -1,4 +1,9 @@
-"""SVG charts made at build time: no script, no external request, readable without colour."""
+"""Bar charts made at build time as HTML and CSS: no script, no external request, readable without colour.
+
+HTML rather than SVG: the text keeps the page's font size at every width (an SVG scaled to a phone
+shrank its labels to 5 px), wraps instead of being cut off, and prints like the rest of the page.
+Every bar carries its value as text; the bars only help the eye.
+"""
 from __future__ import annotations
 
 from html import escape
@@ -11,51 +16,50 @@ def _number(value: str) -> float | None:
         return None
 
 
+def _width(value: float, largest: float) -> str:
+    return f"{100 * value / largest:.1f}%" if largest else "0%"
+
+
 def indicator_chart(rows) -> str:
-    """Target against baseline for each indicator, as a ratio (units differ between rows)."""
-    bars = []
+    """Baseline and target of each indicator, as values with their units. Units differ between rows,
+    so each row's two bars share that row's scale (the longer of the two fills the track)."""
+    if not rows:
+        return ""
+    target_year = rows[0].indicator.get("target_year", "")
+    parts = ['<ul class="ipp-bars ipp-bars--pairs">']
     for node in rows:
-        baseline, target = _number(node.indicator["baseline"]), _number(node.indicator["target"])
-        bars.append((node, baseline, target))
-    width, row_h, left = 640, 34, 250
-    scale_max = max([t / b for _, b, t in bars if b and t] + [1.0])
-    height = row_h * len(bars) + 40
-    unit = (width - left - 60) / scale_max
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="ind-chart-title" class="ipp-svg"><title id="ind-chart-title">主要指标：2025年目标相对基期值的倍数</title>']
-    for index, (node, baseline, target) in enumerate(bars):
-        y = 20 + index * row_h
-        label = escape(f"{node.number}. {node.title}")
-        parts.append(f'<text x="{left - 8}" y="{y + 14}" text-anchor="end" class="ipp-svg-label">{label}</text>')
-        if baseline and target:
-            ratio = target / baseline
-            parts.append(f'<rect x="{left}" y="{y}" width="{unit:.1f}" height="9" class="ipp-svg-base"/>')
-            parts.append(f'<rect x="{left}" y="{y + 11}" width="{unit * ratio:.1f}" height="9" class="ipp-svg-target"/>')
-            parts.append(f'<text x="{left + unit * ratio + 6:.1f}" y="{y + 20}" class="ipp-svg-value">×{ratio:.2f}</text>')
-        else:
-            parts.append(f'<text x="{left}" y="{y + 14}" class="ipp-svg-value">基期无数据，目标 {escape(str(node.indicator["target"]))}</text>')
-    parts.append(f'<text x="{left}" y="{height - 6}" class="ipp-svg-legend">上条：基期值（=1）　下条：2025年目标</text></svg>')
+        values = node.indicator
+        baseline, target = _number(values["baseline"]), _number(values["target"])
+        unit = escape(values.get("unit", ""))
+        parts.append(f'<li class="ipp-bar-row"><span class="ipp-bar-label">{escape(node.number)}. '
+                     f'{escape(node.title)}</span><span class="ipp-bar-track">')
+        largest = max(v for v in (baseline, target, 0.0) if v is not None)
+        if baseline is not None:
+            parts.append(f'<span class="ipp-bar ipp-bar--base" style="width:{_width(baseline, largest)}"></span>')
+        if target is not None:
+            parts.append(f'<span class="ipp-bar ipp-bar--target" style="width:{_width(target, largest)}"></span>')
+        base_text = (f'基期 {escape(values["baseline"])}{unit}（{escape(values["baseline_year"])}年）'
+                     if baseline is not None else "基期无数据")
+        parts.append(f'</span><span class="ipp-bar-value">{base_text} → {escape(target_year)}年 '
+                     f'{escape(values["target"])}{unit}</span></li>')
+    parts.append("</ul>")
     return "".join(parts)
 
 
 def department_chart(departments, limit: int = 15) -> str:
-    """The departments named by most items, with the share they lead."""
+    """The departments named by most items: items they lead (dark) within all items naming them (light)."""
     busiest = sorted(departments, key=lambda d: (-d.named_count, -d.lead_count, d.name))[:limit]
     busiest = [d for d in busiest if d.named_count]
     if not busiest:
         return ""
-    width, row_h, left = 640, 22, 190
     top = max(d.named_count for d in busiest)
-    unit = (width - left - 50) / top
-    height = row_h * len(busiest) + 30
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
-             f'aria-labelledby="dept-chart-title" class="ipp-svg"><title id="dept-chart-title">涉及条目最多的{len(busiest)}个部门</title>']
-    for index, department in enumerate(busiest):
-        y = 10 + index * row_h
-        parts.append(f'<text x="{left - 8}" y="{y + 13}" text-anchor="end" class="ipp-svg-label">{escape(department.name)}</text>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{unit * department.named_count:.1f}" height="16" class="ipp-svg-base"/>')
-        parts.append(f'<rect x="{left}" y="{y}" width="{unit * department.lead_count:.1f}" height="16" class="ipp-svg-target"/>')
-        parts.append(f'<text x="{left + unit * department.named_count + 6:.1f}" y="{y + 13}" class="ipp-svg-value">'
-                     f'{department.lead_count}／{department.named_count}</text>')
-    parts.append(f'<text x="{left}" y="{height - 4}" class="ipp-svg-legend">深色：牵头条目　浅色：涉及条目（牵头／涉及）</text></svg>')
+    parts = ['<ul class="ipp-bars">']
+    for department in busiest:
+        parts.append(
+            f'<li class="ipp-bar-row"><span class="ipp-bar-label">{escape(department.name)}</span>'
+            f'<span class="ipp-bar-track"><span class="ipp-bar ipp-bar--base ipp-bar--stack" '
+            f'style="width:{_width(department.named_count, top)}"><span class="ipp-bar ipp-bar--target" '
+            f'style="width:{_width(department.lead_count, department.named_count)}"></span></span></span>'
+            f'<span class="ipp-bar-value">牵头 {department.lead_count}／涉及 {department.named_count}</span></li>')
+    parts.append("</ul>")
     return "".join(parts)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from .model import CATEGORY_LABELS, DOCUMENT_KIND_LABELS, KIND_LABELS, Corpus
 
-VERSION = "1.1.0"  # 1.0: the four tables; 1.1: keys (items.id, parent_id; indicators.item, url; …), documents.kind
+VERSION = "1.2.0"  # 1.0: the four tables; 1.1: keys (items.id, parent_id; indicators.item, url; …), documents.kind;
+# 1.2: the notes table (校注)
 NAME = "ip-plans"
 TITLE = "知识产权规划参考站开放数据"
 DESCRIPTION = "国家知识产权规划、年度推进计划和任务清单的逐条结构化数据：文件、条目（含原文全文）、责任部门和主要指标。"
@@ -128,7 +129,23 @@ INDICATORS = Table(
         ForeignKey("item", "items", "id"),
     ))
 
-TABLES = (DOCUMENTS, ITEMS, DEPARTMENTS, INDICATORS)
+NOTE_TYPE_LABELS = {"correction": "校正", "gap": "缺损", "editorial": "说明"}
+NOTES = Table(
+    "notes", "校注", "每条校注一行：页面上给读者的说明，以及编者的技术记录。", (
+        Column("id", "校注标识：所在条目（或文件）的 id 加“#”和序号", required=True, unique=True),
+        Column("document", "所属文件的 id", required=True),
+        Column("item", "校注所在条目的 id；文件本身的校注为空"),
+        Column("type", "校注类型", required=True, labels=NOTE_TYPE_LABELS),
+        Column("reads", "所据文本此处的文字，照录"),
+        Column("published", "本站发布的文字（删去时为空）"),
+        Column("public", "页面上给读者的说明", required=True),
+        Column("reason", "编者的技术记录（所据文本的文件、行号、数据字段）", required=True),
+    ), primary_key="id", foreign_keys=(
+        ForeignKey("document", "documents", "id"),
+        ForeignKey("item", "items", "id"),
+    ))
+
+TABLES = (DOCUMENTS, ITEMS, DEPARTMENTS, INDICATORS, NOTES)
 TYPE_LABELS = {"string": "文本", "integer": "整数", "date": "日期"}
 
 

@@ -8,7 +8,7 @@ import csv
 import io
 import json
 
-from .datapackage import DEPARTMENTS, DOCUMENTS, INDICATORS, ITEMS, JOIN, Table
+from .datapackage import DEPARTMENTS, DOCUMENTS, INDICATORS, ITEMS, JOIN, NOTES, Table
 from .model import Corpus, Department, Node
 from .text import GAP_MARK, GAP_TEXT
 
@@ -77,6 +77,15 @@ def indicator_rows(corpus: Corpus) -> list[dict]:
     ]
 
 
+def note_rows(corpus: Corpus) -> list[dict]:
+    """Every 校注: what readers see (public) and the technical trail behind it (reads, published, reason)."""
+    owners = [(d, d.id, "", d.notes) for d in corpus.documents]
+    owners += [(n.document, n.ref, n.ref, n.notes) for n in corpus.nodes]
+    return [{"id": f"{owner}#{index}", "document": document.id, "item": item, "type": note.type, "reads": note.reads,
+             "published": note.published, "public": note.public, "reason": note.reason}
+            for document, owner, item, notes in owners for index, note in enumerate(notes, 1)]
+
+
 def department_rows(corpus: Corpus) -> list[dict]:
     return [{
         "name": d.name, "full_name": d.full_name, "english": d.english, "category": d.category,
@@ -117,6 +126,7 @@ def downloads(corpus: Corpus) -> dict[str, bytes]:
         (ITEMS, item_rows(corpus)),
         (INDICATORS, indicator_rows(corpus)),
         (DEPARTMENTS, department_rows(corpus)),
+        (NOTES, note_rows(corpus)),
     ]
     files = {}
     for table, rows in tables:

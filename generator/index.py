@@ -22,8 +22,8 @@ def _origin(raw) -> str:
 
 
 def _notes(raw_notes) -> list[Note]:
-    return [Note(type=n["type"], reason=n["reason"], reads=n.get("reads", ""), published=n.get("published", ""))
-            for n in raw_notes or []]
+    return [Note(type=n["type"], reason=n["reason"], reads=n.get("reads", ""), published=n.get("published", ""),
+                 public=n["public"]) for n in raw_notes or []]
 
 
 def _node(raw: dict, document: Document, parent: Node | None) -> Node:
@@ -69,6 +69,8 @@ def _document(raw: dict) -> Document:
         preamble=raw.get("preamble", ""),
         closing=raw.get("closing", ""),
         origin=_origin(raw),
+        official_url=(raw.get("official") or {}).get("url", ""),
+        official_cite=(raw.get("official") or {}).get("cite", ""),
     )
     document.sections = [_node(n, document, None) for n in raw["sections"]]
     return document

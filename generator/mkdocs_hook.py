@@ -80,6 +80,10 @@ def _error_site(problems: list[str]) -> RenderedSite:
     return error
 
 
+# Department, year and topic pages keep the right-hand column for their own contents.
+AGGREGATE_PAGES = ("departments/", "years/", "topics/")
+
+
 def on_config(config):
     global _site, _pages, _renderer, _problems
     folder = str(data_dir().resolve())
@@ -155,6 +159,8 @@ def on_page_markdown(markdown, page, config, files):
     page.meta["title"] = html.escape(rendered.title)
     if rendered.description:
         page.meta["description"] = html.escape(rendered.description, quote=True)
+    if not rendered.url.startswith(AGGREGATE_PAGES):
+        page.meta["hide"] = ["toc"]  # no Markdown headings to list: give the text the width
     return ""
 
 

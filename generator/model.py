@@ -42,9 +42,10 @@ PAGE_KINDS = {"chapter", "section", "measure", "column", "task"}
 @dataclass
 class Note:
     type: str
-    reason: str
+    reason: str  # the technical trail, for editors and the open data
     reads: str = ""
     published: str = ""
+    public: str = ""  # what readers see on the page, in plain Chinese
 
 
 @dataclass(eq=False)
@@ -229,6 +230,8 @@ class Document:
     sections: list[Node] = field(default_factory=list)
     comparison: object = None  # generator.compare.Comparison against the previous year's document, if any
     origin: str = ""  # where it is typed, "data/documents/x.yml:LINE"
+    official_url: str = ""  # the official publication, when an editor has verified it
+    official_cite: str = ""
 
     @property
     def url(self) -> str:

@@ -6,6 +6,7 @@ to the page that holds them, so the site works under any sub-path.
 """
 from __future__ import annotations
 
+import datetime
 import functools
 import urllib.parse
 from collections import Counter
@@ -15,14 +16,17 @@ from pathlib import Path
 import jinja2
 
 from . import charts, datapackage, linked_data
+from .citation import csl_json, gbt7714
 from .downloads import ROLE_LABELS, downloads, plain_text
+from .pipeline import data_dir
+from .sources import source_texts
 from .search import SearchEntry, build_index
 from .index import years_of
 from .model import KIND_LABELS, Corpus, Document, Node
 from .text import GAP_MARK, GAP_TEXT, squeeze
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "theme" / "generator"
-NOTE_LABELS = {"correction": "校正", "gap": "缺损", "editorial": "编者按"}
+NOTE_LABELS = {"correction": "校正", "gap": "缺损", "editorial": "说明"}
 FIELD_LABELS = {"number": "文号", "date": "日期", "issuer": "发文机关"}
 TIMELINE = range(2015, 2036)
 
@@ -85,9 +89,11 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 
 class Renderer:
     def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR, site_url: str = "",
-                 data_date: str | None = None, site_name: str = ""):
+                 data_date: str | None = None, site_name: str = "", source_folder: Path | None = None):
         self.corpus = corpus
         self.site_name = site_name
+        # The source texts the documents were checked against, published as sources/<name>.txt.
+        self.sources = source_texts(source_folder or data_dir() / "sources")
         self.env = _environment(template_dir)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
@@ -144,6 +150,8 @@ class Renderer:
             segments=segments,
             role_for=role_for,
             absolute=self.absolute,
+            grouped_notes=grouped_notes,
+            indicator_facts=indicator_facts,
             publication=self.corpus.publication,
             kind_labels=KIND_LABELS,
             gap_text=GAP_TEXT,
@@ -163,15 +171,25 @@ class Renderer:
                             head=head, origin=origin)
 
     # -- pages -------------------------------------------------------------------------------
+    def citation(self, document: Document, node: Node | None) -> dict:
+        """GB/T 7714 text around the 引用日期, which the page's script replaces by the reader's today."""
+        before, after = gbt7714(document, node, self.absolute(node.url if node else document.url), "\0").split("\0")
+        return {"before": before, "after": after, "accessed": self.data_date or datetime.date.today().isoformat()}
+
     def document_pages(self, document: Document):
-        counts = Counter(node.kind for node in document.nodes)
+        sources = [(name, f"{max(1, round(len(content) / 1024))} KB") for name, content in self.sources.get(document.id, [])]
+        cites: dict[str, list[str]] = {}
+        for cite in document.metadata_sources:
+            cites.setdefault(cite["cite"], []).append(FIELD_LABELS.get(cite["field"], cite["field"]))
         yield self.page("document.html", document.url, document.title,
                         description=f"{document.issuer}{document.year}年发布的《{document.title}》全文与条目。",
                         search_text="\n".join([document.issuer, document.number, document.preamble, document.closing]),
                         search_context=f"{document.year}年 · {document.kind_label}", document=document,
                         entity=lambda link: linked_data.document_entity(document, link), twin=True,
                         trail=[("documents/", "文件"), (document.url, document.short_title)],
-                        counts=[(kind, counts[kind]) for kind in KIND_LABELS if counts[kind]])
+                        contents=contents_summary(document), sources=sources,
+                        metadata_cites=[("、".join(fields), cite) for cite, fields in cites.items()],
+                        citation=self.citation(document, None), csl_path=csl_path(document))
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
             trail = [("documents/", "文件"), (document.url, document.short_title)]
@@ -186,11 +204,12 @@ class Renderer:
                 previous=pages[index - 1] if index else None,
                 next=pages[index + 1] if index + 1 < len(pages) else None,
                 indicator_chart=charts.indicator_chart(rows) if rows else "",
+                citation=self.citation(document, node), csl_path=csl_path(document),
             )
 
     def documents_page(self):
         return self.page("documents.html", "documents/", "文件",
-                         documents=[(d, len(d.nodes)) for d in self.corpus.documents])
+                         documents=[(d, contents_summary(d)) for d in self.corpus.documents])
 
     def department_pages(self):
         corpus = self.corpus
@@ -201,8 +220,9 @@ class Renderer:
             members = [d for d in corpus.departments if d.category == category]
             members.sort(key=lambda d: (-d.named_count, d.name))
             groups.append((category, label, [(d, _per_document(d, documents)) for d in members]))
+        chart = charts.department_chart(corpus.departments)
         yield self.page("departments.html", "departments/", "部门", groups=groups, documents=documents,
-                        chart=charts.department_chart(corpus.departments))
+                        chart=chart, chart_size=chart.count('class="ipp-bar-row"'))
         for department in corpus.departments:
             by_document = []
             for document in corpus.documents:
@@ -273,12 +293,62 @@ class Renderer:
         site.files["downloads/datapackage.json"] = datapackage.package_json(package)
         site.pages.append(self.data_page(package))
         site.files.update(linked_data.page_files(self.corpus))
+        for document in self.corpus.documents:
+            site.files[csl_path(document)] = csl_json(document, self.absolute)
+            for name, content in self.sources.get(document.id, []):
+                site.files[f"sources/{name}"] = content
         site.files.update(build_index([p.search for p in site.pages if p.search]))
         return site
 
 
 def _size_label(size: int) -> str:
     return f"{size / 1024:.1f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+def csl_path(document: Document) -> str:
+    return f"citations/{document.id}.json"
+
+
+# What a document holds, in words a reader who knows it recognises ("任务139项", not "条目159").
+CONTENT_UNITS = [("measure", "措施", "项"), ("column", "专栏", "个"), ("indicator", "主要指标", "项"), ("task", "任务", "项")]
+
+
+def contents_summary(document: Document) -> str:
+    counts = Counter(node.kind for node in document.nodes)
+    parts = [f"{label}{counts[kind]}{unit}" for kind, label, unit in CONTENT_UNITS if counts[kind]]
+    structure = "、".join(([f"{counts['chapter']}个部分"] if counts["chapter"] else [])
+                          + ([f"{counts['section']}节"] if counts["section"] else []))
+    if not parts:
+        return structure or "（无条目）"
+    return "、".join(parts) + (f"（分{structure}）" if structure else "")
+
+
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
+
+
+def indicator_facts(rows: list[Node]) -> dict:
+    """What an indicator table prints besides its rows: the usual base and target years, and the table's
+    notes once each as footnotes, each row marked with the note's own printed mark (①) where it has one."""
+    base_year = Counter(r.indicator["baseline_year"] for r in rows).most_common(1)[0][0]
+    footnotes: list[str] = []
+    marks: dict[str, tuple[int, str]] = {}
+    for row in rows:
+        note = row.indicator.get("note", "")
+        if note:
+            if note not in footnotes:
+                footnotes.append(note)
+            index = footnotes.index(note) + 1
+            printed = note[: len(note) - len(note.lstrip(CIRCLED))]
+            marks[row.id] = (index, printed or f"注{index}")
+    return {"base_year": base_year, "target_year": rows[0].indicator["target_year"], "footnotes": footnotes,
+            "marks": marks}
+
+
+def grouped_notes(rows: list[Node]) -> list[tuple[str, str, list[Node]]]:
+    """The 校注 of a table's rows, each wording once with the rows it applies to: (type, text, rows)."""
+    groups: dict[tuple[str, str], list[Node]] = {}
+    for row in rows:
+        for note in row.notes:
+            groups.setdefault((note.type, note.public), []).append(row)
+    return [(kind, text, members) for (kind, text), members in groups.items()]
 
 
 def _node_search_text(node: Node) -> str:

@@ -1,6 +1,9 @@
 """The department registry: aliases, hierarchy, successors, pages and counts."""
 from __future__ import annotations
 
+import html
+import re
+
 from collections import Counter
 
 import yaml
@@ -74,7 +77,14 @@ def test_registry_names_are_unique_and_no_alias_is_an_entry():
 
 def test_department_index_groups_by_category_and_has_a_chart(site):
     page = (site / "departments" / "index.html").read_text(encoding="utf-8")
-    assert "<svg" in page and "<script" not in page.split("<svg", 1)[1].split("</svg>")[0]
+    chart = page.split('<ul class="ipp-bars">', 1)[1].split("</ul>")[0]
+    assert "<script" not in chart
+    # Every bar is labelled with its values, and they are the published counts.
+    counts = {r["name"]: (r["lead_count"], r["named_count"]) for r in read_csv(site / "downloads" / "departments.csv")}
+    bars = re.findall(r'<span class="ipp-bar-label">([^<]*)</span>.*?牵头 (\d+)／涉及 (\d+)<', chart)
+    assert len(bars) >= 10
+    for name, lead, named in bars:
+        assert counts[html.unescape(name)] == (lead, named)
     text = page_text(site / "departments" / "index.html")
     for label in ("国务院组成部门", "司法机关", "国家知识产权局内设机构", "泛指主体"):
         assert label in text

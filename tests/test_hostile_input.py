@@ -44,14 +44,15 @@ def hostile_data(target: Path) -> Path:
     document = {
         "id": "evil-doc", "title": f"标题{EVIL}", "short_title": f"简称{EVIL}", "kind": "implementation-plan",
         "issuer": f"机关{EVIL}", "number": f"文号{EVIL}", "date": "", "year": 2023, "source": "none",
-        "notes": [{"type": "editorial", "reason": f"说明{EVIL}"}],
+        "notes": [{"type": "editorial", "reason": f"说明{EVIL}", "public": f"公开说明{EVIL}"}],
         "preamble": f"序言{EVIL}", "closing": f"结语{EVIL}",
         "sections": [{
             "id": "p-1", "kind": "chapter", "number": "一", "title": f"部分{EVIL}",
             "children": [
                 {"id": "t-1", "kind": "task", "number": "1", "text": f"任务{EVIL}（别名{EVIL}、国家知识产权局负责）",
                  "lead": f"别名{EVIL}", "participants": ["国家知识产权局"], "deadline": f"期限{EVIL}",
-                 "notes": [{"type": "correction", "reads": f"原作{EVIL}", "published": "负责", "reason": f"理由{EVIL}"}]},
+                 "notes": [{"type": "correction", "reads": f"原作{EVIL}", "published": "负责", "reason": f"理由{EVIL}",
+                            "public": f"公开理由{EVIL}"}]},
                 {"id": "t-2", "kind": "task", "number": "2", "title": f"题{EVIL}", "text": "举措",
                  "measures": [{"addressee": "国家知识产权局", "text": f"国家知识产权局：{EVIL}"}],
                  "responsibility": f"部门{EVIL}", "participants": [f"部门{EVIL}"]},
@@ -79,9 +80,9 @@ def test_hostile_text_appears_verbatim(tmp_path):
     result = run_build(site, data)
     assert result.returncode == 0, result.stderr
     pages = {
-        "evil-doc/index.html": ["标题", "机关", "文号", "序言", "结语", "说明"],
+        "evil-doc/index.html": ["标题", "机关", "文号", "序言", "结语", "公开说明"],
         "evil-doc/p-1/index.html": ["部分", "任务", "题", "国家知识产权局：", "期限"],
-        "evil-doc/t-1/index.html": ["任务", "部门", "期限", "原作", "理由"],
+        "evil-doc/t-1/index.html": ["任务", "部门", "期限", "公开理由"],
         "evil-doc/t-2/index.html": ["题", "国家知识产权局："],
         "evil-doc/s-1/index.html": ["指标", "单位", "属性", "注"],
         "departments/evil/index.html": ["部门", "全称", "English", "别名"],
@@ -107,8 +108,10 @@ def test_rendering_escapes_any_text(text):
     assume(text.strip())  # a blank paragraph is not printed at all
     corpus = _corpus_with_task_text(text)
     node = corpus.nodes_by_ref["plan-2023/t-1"]
-    page = Renderer(corpus).page("node.html", node.url, node.heading, node=node, document=node.document,
-                                 trail=[], previous=None, next=None, indicator_chart="")
+    renderer = Renderer(corpus)
+    page = renderer.page("node.html", node.url, node.heading, node=node, document=node.document,
+                         trail=[], previous=None, next=None, indicator_chart="",
+                         citation=renderer.citation(node.document, node), csl_path="citations/x.json")
     for piece in text.split("⟦gap⟧"):  # a gap mark is the one thing shown differently
         assert str(markupsafe.escape(piece)) in page.html
 

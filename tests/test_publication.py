@@ -100,3 +100,74 @@ def test_last_changed_is_the_date_of_the_last_commit_touching_the_path(tmp_path)
     assert last_changed(tmp_path / "data") == "2024-03-05"
     assert last_changed(tmp_path / "data" / "a.yml") == "2024-03-05"
     assert last_changed(tmp_path) == "2025-01-02"
+
+
+def _text_of(source: str, element_id: str) -> str:
+    import html as html_module
+
+    match = re.search(rf'id="{element_id}"[^>]*>(.*?)</(?:span|code)>\s*<button', source, re.S)
+    return html_module.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+
+
+def test_items_show_their_full_address_and_a_gbt7714_citation(published_site):
+    from conftest import read_csv
+
+    documents = {r["id"]: r for r in read_csv(published_site / "downloads" / "documents.csv")}
+    raw = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (DATA / "documents").glob("*.yml")}
+    items = [r for r in read_csv(published_site / "downloads" / "items.csv") if "#" not in r["url"]]
+    for row in items:
+        source = (published_site / row["url"] / "index.html").read_text(encoding="utf-8")
+        address = PUBLISHED_URL + row["url"]
+        assert _text_of(source, "ipp-permalink") == address, row["url"]
+        citation = _text_of(source, "ipp-citation")
+        document = documents[row["document"]]
+        issuer = raw[row["document"]]["issuer"]
+        assert citation.startswith(f"{issuer}. {document['title']}"), citation
+        assert f"{document['number']}" in citation and "[EB/OL]." in citation
+        if document["date"]:
+            assert f"({document['date']})" in citation
+        assert re.search(r"\[\d{4}-\d{2}-\d{2}\]", citation), "引用日期"
+        assert citation.endswith(f" {address}.") and "。。" not in citation and "。." not in citation
+        assert row["number"] in citation
+
+
+def test_citation_data_per_document_is_csl_json(published_site):
+    import json
+
+    from conftest import read_csv
+
+    items = read_csv(published_site / "downloads" / "items.csv")
+    for document in read_csv(published_site / "downloads" / "documents.csv"):
+        page = (published_site / document["url"] / "index.html").read_text(encoding="utf-8")
+        link = re.search(r'<a href="([^"]*\.json)" download>CSL-JSON', page).group(1)
+        entries = json.loads((published_site / document["url"] / link).resolve().read_text(encoding="utf-8"))
+        pages = [r for r in items if r["document"] == document["id"] and "#" not in r["url"]]
+        assert len(entries) == len(pages) + 1
+        assert entries[0]["title"] == document["title"] and entries[0]["URL"] == PUBLISHED_URL + document["url"]
+        for entry in entries:
+            assert set(entry) >= {"id", "type", "title", "author", "URL"}
+            assert entry["URL"].startswith(PUBLISHED_URL) and entry["author"][0]["literal"]
+            if document["date"]:
+                assert entry["issued"]["date-parts"] == [[int(p) for p in document["date"].split("-")]]
+
+
+def test_source_texts_are_published_and_linked_from_their_documents(site):
+    for provenance in (DATA / "sources").glob("*.yml"):
+        facts = yaml.safe_load(provenance.read_text(encoding="utf-8"))
+        text = provenance.with_suffix(".txt")
+        published = site / "sources" / text.name
+        assert published.read_bytes() == text.read_bytes(), text.name
+        page = (site / facts["document"] / "index.html").read_text(encoding="utf-8")
+        assert f'href="../sources/{text.name}"' in page, (facts["document"], text.name)
+        assert f"data/sources/{text.name}" not in page
+
+
+def test_official_publication_is_linked_or_said_to_be_unknown(site):
+    for path in (DATA / "documents").glob("*.yml"):
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        page = (site / document["id"] / "index.html").read_text(encoding="utf-8")
+        row = re.search(r"<th scope=\"row\">官方发布</th><td>(.*?)</td>", page).group(1)
+        if document.get("official"):
+            assert f'<a href="{document["official"]["url"]}">' in row
+        else:
+            assert "尚未经本站核实" in row
