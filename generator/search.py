@@ -50,21 +50,21 @@ class SearchEntry:
     departments: list[str] = field(default_factory=list)  # ids of the departments responsible for it
 
 
-_KEEP: dict[str, bool] = {}
+class _Kept(dict):
+    """str.translate table: a letter or digit (Unicode categories L and N) maps to itself, anything else to None."""
+
+    def __missing__(self, code: int):
+        char = chr(code)
+        value = self[code] = char if unicodedata.category(char)[0] in "LN" else None
+        return value
+
+
+_KEPT = _Kept()
 
 
 def normalise(text: str) -> str:
     """Letters and digits only (Unicode categories L and N), NFKC (full-width → half-width), lower case."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    keep = _KEEP
-    result = []
-    for c in folded:
-        kept = keep.get(c)
-        if kept is None:
-            kept = keep[c] = unicodedata.category(c)[0] in "LN"
-        if kept:
-            result.append(c)
-    return "".join(result)
+    return unicodedata.normalize("NFKC", text).lower().translate(_KEPT)
 
 
 def fnv1a(text: str) -> int:
@@ -77,59 +77,91 @@ def fnv1a(text: str) -> int:
     return value
 
 
+def _varint(value: int) -> str:
+    out = []
+    while value >= 32:
+        out.append(ALPHABET[32 + (value & 31)])
+        value >>= 5
+    out.append(ALPHABET[value])
+    return "".join(out)
+
+
+_SMALL = [_varint(n) for n in range(1 << 15)]  # three digits or fewer, looked up
+
+
 def varints(numbers) -> str:
     """Each number as base64url digits of 5 bits, low bits first; digits ≥ 32 say "more follows"."""
-    out = []
-    for value in numbers:
-        while value >= 32:
-            out.append(ALPHABET[32 + (value & 31)])
-            value >>= 5
-        out.append(ALPHABET[value])
-    return "".join(out)
+    small = _SMALL
+    return "".join(small[n] if n < 32768 else _varint(n) for n in numbers)
 
 
 def threshold(pages: int) -> int:
     return max(MIN_THRESHOLD, math.ceil(pages / PAGE_SHARE))
 
 
-def _grams(fields, limit: int):
-    """gram → {page: [positions]} for every indexed gram, and the set of common grams."""
-    occurrences: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for page, offset, text in fields:
-        for index in range(len(text) - 1):
-            occurrences[text[index:index + 2]][page].append(offset + index)
-    frontier = {gram for gram, pages in occurrences.items() if len(pages) > limit}
+SHIFT = 20  # an occurrence is one int: page << SHIFT | position (a page holds < 2**20 characters)
+MASK = (1 << SHIFT) - 1
+
+
+def _grams(texts: list[str], limit: int):
+    """gram → occurrences for every indexed gram, and the set of common grams. `texts[page]` is
+    the title padded with NUL to TITLE_LIMIT, then the body: a gram with a NUL is no gram."""
+    occurrences: dict[str, list[int]] = {}
+    get = occurrences.get
+    for page, text in enumerate(texts):
+        base = page << SHIFT
+        for start in (0, TITLE_LIMIT):
+            end = text.find("\0", start) if start == 0 else len(text)
+            for index in range(start, (len(text) if end < 0 else end) - 1):
+                gram = text[index:index + 2]
+                found = get(gram)
+                if found is None:
+                    occurrences[gram] = [base + index]
+                else:
+                    found.append(base + index)
+    frontier = {gram for gram, keys in occurrences.items() if len(keys) > limit and _pages(keys) > limit}
     common = set(frontier)
     length = 2
-    # Starts of common grams of the current length, per field: only there can a longer gram be indexed.
-    active = [[i for i in range(len(text) - 1) if text[i:i + 2] in frontier] for _, _, text in fields]
     while frontier and length < MAX_GRAM:
-        longer: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
-        next_active = []
-        for (page, offset, text), starts in zip(fields, active):
-            candidates = sorted({s for s in starts if s + length < len(text)} | {s - 1 for s in starts if s > 0})
-            for start in candidates:
-                gram = text[start:start + length + 1]
-                if gram[:-1] in frontier or gram[1:] in frontier:
-                    longer[gram][page].append(offset + start)
-            next_active.append(candidates)
+        # The one-character extensions of common grams: right of each, and left where the new
+        # gram's own prefix is not common (else it came as a right extension already).
+        longer: dict[str, list[int]] = {}
+        get = longer.get
+        for gram in frontier:
+            for key in occurrences[gram]:
+                text = texts[key >> SHIFT]
+                position = key & MASK
+                for start in (position, position - 1):
+                    if start < 0:
+                        continue
+                    new = text[start:start + length + 1]
+                    if len(new) <= length or "\0" in new or (start < position and new[:-1] in frontier):
+                        continue
+                    found = get(new)
+                    if found is None:
+                        longer[new] = [key - position + start]
+                    else:
+                        found.append(key - position + start)
         length += 1
-        frontier = {gram for gram, pages in longer.items() if len(pages) > limit} if length < MAX_GRAM else set()
-        common |= frontier
+        for keys in longer.values():
+            keys.sort()
         occurrences.update(longer)
-        active = [[s for s in starts if text[s:s + length] in frontier]
-                  for starts, (_, _, text) in zip(next_active, fields)]
+        frontier = set()
+        if length < MAX_GRAM:
+            frontier = {gram for gram, keys in longer.items() if len(keys) > limit and _pages(keys) > limit}
+        common |= frontier
     return occurrences, common
+
+
+def _pages(keys: list[int]) -> int:
+    return len({key >> SHIFT for key in keys})
 
 
 def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
     """Site path → content of every search file."""
-    fields = []
-    for page_id, entry in enumerate(entries):
-        fields.append((page_id, 0, normalise(entry.title)[:TITLE_LIMIT]))
-        fields.append((page_id, TITLE_LIMIT, normalise(entry.text)))
-    limit = threshold(len(entries))
-    occurrences, common = _grams(fields, limit)
+    texts = [normalise(e.title)[:TITLE_LIMIT - 1].ljust(TITLE_LIMIT, "\0") + normalise(e.text) for e in entries]
+    occurrences, common = _grams(texts, threshold(len(entries)))
+    del texts
 
     pairs: dict[str, str] = {}
     grams: dict[str, str] = {}
@@ -146,6 +178,7 @@ def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
             pairs[gram] = _positions(pages)
         else:
             grams[gram] = _positions(pages)
+    del occurrences
 
     by_department: dict[str, list[int]] = defaultdict(list)
     for page_id, entry in enumerate(entries):
@@ -178,29 +211,36 @@ def _shard_count(table: dict[str, str], target: int) -> int:
     return 1 << max(0, math.ceil(math.log2(max(1, total / target))))
 
 
-def _positions(pages: dict[int, list[int]]) -> str:
+def _positions(keys: list[int]) -> str:
     """page delta, number of positions, first position, position deltas … for each page, ascending."""
     numbers = []
     previous = 0
-    for page in sorted(pages):
-        positions = sorted(pages[page])
-        numbers += [page - previous, len(positions), positions[0]]
-        numbers += [b - a for a, b in zip(positions, positions[1:])]
-        previous = page
+    index, count = 0, len(keys)
+    while index < count:
+        page = keys[index] >> SHIFT
+        end = index + 1
+        while end < count and keys[end] >> SHIFT == page:
+            end += 1
+        first = keys[index] & MASK
+        numbers += [page - previous, end - index, first]
+        numbers += [keys[k] - keys[k - 1] for k in range(index + 1, end)]
+        previous, index = page, end
     return varints(numbers)
 
 
-def _page_list(pages: dict[int, list[int]], total: int) -> str:
+def _page_list(keys: list[int], total: int) -> str:
     """The pages holding a common gram ("b" + bitmap, or "d" + page deltas, whichever is shorter),
     then "." and the deltas of the pages holding it in their title."""
-    ids = sorted(pages)
-    deltas = "d" + varints(b - a for a, b in zip([0] + ids, ids))
-    bits = [0] * (-(-total // 6))
-    for page in ids:
-        bits[page // 6] |= 1 << (page % 6)
-    bitmap = "b" + "".join(ALPHABET[b] for b in bits)
-    titled = [page for page in ids if pages[page][0] < TITLE_LIMIT]
-    return min(deltas, bitmap, key=len) + "." + varints(b - a for a, b in zip([0] + titled, titled))
+    ids = sorted({key >> SHIFT for key in keys})
+    if len(ids) * 6 > total:  # dense: a bit per page is shorter than a digit or more per page
+        bits = [0] * (-(-total // 6))
+        for page in ids:
+            bits[page // 6] |= 1 << (page % 6)
+        listed = "b" + "".join(ALPHABET[b] for b in bits)
+    else:
+        listed = "d" + varints(b - a for a, b in zip([0] + ids, ids))
+    titled = sorted({key >> SHIFT for key in keys if key & MASK < TITLE_LIMIT})
+    return listed + "." + varints(b - a for a, b in zip([0] + titled, titled))
 
 
 def kinds(entries: list[SearchEntry]) -> list[str]:
