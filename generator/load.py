@@ -129,6 +129,7 @@ class RawData:
     departments: object = None
     topics: object = None
     publication: object = None  # data/publication.yml: repository, licences
+    synonyms: object = None
     problems: list = field(default_factory=list)
 
 
@@ -234,11 +235,12 @@ MISSING = {
     "departments": "the department registry is missing",
     "topics": "the topics file is missing",
     "publication": "the publication facts (repository, licences) are missing",
+    "synonyms": "the search synonyms file is missing",
 }
 
 
 def load_data(root: Path) -> RawData:
-    """Read data/departments.yml, data/topics.yml, data/publication.yml and data/documents/*.yml."""
+    """Read data/departments.yml, data/topics.yml, data/publication.yml, data/synonyms.yml and data/documents/*.yml."""
     raw = RawData(root=root)
     if not root.is_dir():
         raw.problems.append(Problem(str(root), 1, "the data folder does not exist"))
@@ -248,7 +250,7 @@ def load_data(root: Path) -> RawData:
         document = load_yaml(path, root, raw.problems)
         if document is not None:
             raw.documents.append(document)
-    for name in ("departments", "topics", "publication"):
+    for name in ("departments", "topics", "publication", "synonyms"):
         path = root / f"{name}.yml"
         if path.exists():
             setattr(raw, name, load_yaml(path, root, raw.problems))

@@ -48,6 +48,14 @@ class Note:
     public: str = ""  # what readers see on the page, in plain Chinese
 
 
+@dataclass
+class Synonym:
+    """A printed term and the forms readers type for it (data/synonyms.yml)."""
+
+    term: str
+    also: list[str]
+
+
 @dataclass(eq=False)
 class Department:
     id: str
@@ -288,6 +296,7 @@ class Corpus:
     departments: list[Department]
     topics: list[Topic]
     publication: Publication | None = None
+    synonyms: list[Synonym] = field(default_factory=list)
     nodes_by_ref: dict[str, Node] = field(default_factory=dict)
     departments_by_name: dict[str, Department] = field(default_factory=dict)
 

@@ -21,6 +21,7 @@ from .downloads import ROLE_LABELS, downloads, plain_text
 from .pipeline import data_dir
 from .sources import source_texts
 from .search import SearchEntry, build_index
+from .synonyms import search_config, suggestion_terms
 from .index import years_of
 from .model import KIND_LABELS, Corpus, Document, Node
 from .text import GAP_MARK, GAP_TEXT, squeeze
@@ -135,8 +136,8 @@ class Renderer:
         )
 
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
-             search_context: str = "", search_title: str = "", entity=None, trail=None, twin: bool = False,
-             csv_twin: bool = False, **context) -> RenderedPage:
+             search_context: str = "", search_title: str = "", search_facets: dict | None = None,
+             entity=None, trail=None, twin: bool = False, csv_twin: bool = False, **context) -> RenderedPage:
         marked: set = set()
 
         def segments(node: Node, paragraph: str):
@@ -163,7 +164,7 @@ class Renderer:
         )
         search = None
         if search_text is not None:
-            search = SearchEntry(url, search_title or title, search_text, search_context)
+            search = SearchEntry(url, search_title or title, search_text, search_context, **(search_facets or {}))
         head = self.head(url, title, description, entity, trail)
         shown = next((context[k] for k in ("node", "department", "topic", "document") if context.get(k) is not None), None)
         origin = getattr(shown, "origin", "") or f"the generated page {template}"
@@ -189,7 +190,8 @@ class Renderer:
                         trail=[("documents/", "文件"), (document.url, document.short_title)],
                         contents=contents_summary(document), sources=sources,
                         metadata_cites=[("、".join(fields), cite) for cite, fields in cites.items()],
-                        citation=self.citation(document, None), csl_path=csl_path(document))
+                        citation=self.citation(document, None), csl_path=csl_path(document),
+                        search_facets={"kind": "文件", "document": document.id})
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
             trail = [("documents/", "文件"), (document.url, document.short_title)]
@@ -201,6 +203,8 @@ class Renderer:
                 entity=lambda link, node=node: linked_data.node_entity(node, link),
                 search_text=_node_search_text(node), search_title=node.heading,
                 search_context=f"{document.short_title} · {KIND_LABELS[node.kind]}",
+                search_facets={"kind": KIND_LABELS[node.kind], "document": document.id,
+                               "departments": list(dict.fromkeys(r.department.id for r in node.roles))},
                 previous=pages[index - 1] if index else None,
                 next=pages[index + 1] if index + 1 < len(pages) else None,
                 indicator_chart=charts.indicator_chart(rows) if rows else "",
@@ -237,7 +241,7 @@ class Renderer:
             yield self.page("department.html", department.url, department.name,
                             description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
                             search_text=" ".join([department.full_name, *department.aliases, department.english]),
-                            search_context=f"部门 · {department.category_label}",
+                            search_context=f"部门 · {department.category_label}", search_facets={"kind": "部门"},
                             department=department, by_document=by_document, twin=True, csv_twin=True,
                             entity=lambda link, department=department: linked_data.department_entity(department, link),
                             trail=[("departments/", "部门"), (department.url, department.name)])
@@ -256,6 +260,7 @@ class Renderer:
             by_document = [(d, [n for n in topic.items if n.document is d]) for d in self.corpus.documents]
             yield self.page("topic.html", topic.url, topic.name, topic=topic,
                             search_text=" ".join([topic.description, *topic.keywords]), search_context="专题",
+                            search_facets={"kind": "专题"},
                             by_document=[(d, items) for d, items in by_document if items])
 
     def coverage_page(self):
@@ -287,7 +292,6 @@ class Renderer:
         site.pages.append(self.coverage_page())
         site.pages.extend(self.page("compare.html", d.comparison.url, d.comparison.title, comparison=d.comparison)
                           for d in self.corpus.documents if d.comparison)
-        site.pages.append(self.page("search.html", "search/", "搜索"))
         site.files.update(downloads(self.corpus))
         package = datapackage.descriptor(self.corpus, site.files, self.site_url)
         site.files["downloads/datapackage.json"] = datapackage.package_json(package)
@@ -297,7 +301,11 @@ class Renderer:
             site.files[csl_path(document)] = csl_json(document, self.absolute)
             for name, content in self.sources.get(document.id, []):
                 site.files[f"sources/{name}"] = content
-        site.files.update(build_index([p.search for p in site.pages if p.search]))
+        entries = [p.search for p in site.pages if p.search]
+        index = build_index(entries)
+        site.files.update(index)
+        site.files.update(suggestion_terms(self.corpus))
+        site.pages.append(self.page("search.html", "search/", "搜索", config=search_config(self.corpus, entries, index)))
         return site
 
 

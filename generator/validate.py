@@ -15,6 +15,7 @@ import jsonschema
 from .fidelity import check_fidelity
 from .limits import check_indicator_values, check_limits, where
 from .load import LocatedDict, LocatedList, Problem, RawData, walk_raw
+from .synonyms import check_synonyms
 from .text import GAP_MARK, printed_number, squeeze, template_problem
 # Kinds numbered through the whole document; chapters and sections are numbered per parent.
 DOCUMENT_WIDE_NUMBERS = {"task", "column", "indicator"}
@@ -285,7 +286,7 @@ def _guarded(check, *args, structure_broken: bool) -> list[Problem]:
         raise
 
 
-SCHEMAS = ("document", "departments", "topics", "source", "publication")
+SCHEMAS = ("document", "departments", "topics", "source", "publication", "synonyms")
 
 
 def _load_schemas(root: Path, problems: list) -> dict:
@@ -357,6 +358,17 @@ def validate(raw: RawData) -> list[Problem]:
         problems.append(Problem(topics.file if hasattr(topics, "file") else "data/topics.yml", 1,
                                 "the topics file must be a list of topics"))
     problems += check_fidelity(sound, set(documents_by_id), root, schemas["source"])
+    synonyms = raw.synonyms
+    if isinstance(synonyms, LocatedList) or isinstance(synonyms, LocatedDict):
+        found = check_schema(synonyms, schemas["synonyms"], synonyms.file) + check_limits(synonyms, synonyms.file)
+        # A file that did not parse is reported already: its terms are not missing (no cascade).
+        documents = None if raw.problems else raw.documents
+        departments = raw.departments if isinstance(raw.departments, LocatedList) else None
+        problems += found + _guarded(check_synonyms, synonyms, departments, documents, synonyms.file,
+                                     structure_broken=bool(found))
+    elif synonyms is not None:
+        problems.append(Problem(getattr(synonyms, "file", "data/synonyms.yml"), 1,
+                                "the synonyms file must be a mapping or list of terms"))
 
     if raw.publication is None:
         if not any(p.file.endswith("publication.yml") for p in problems):
