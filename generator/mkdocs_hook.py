@@ -23,6 +23,7 @@ from mkdocs.structure.files import File  # noqa: E402
 
 from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
 from generator.render import RenderedPage, RenderedSite, Renderer  # noqa: E402
+from generator.history import data_history  # noqa: E402
 from generator.vcs import last_changed  # noqa: E402
 
 _site: RenderedSite | None = None
@@ -60,6 +61,7 @@ NAV_TAIL = [
     {"年份": "years/index.md"},
     {"专题": "topics/index.md"},
     {"数据下载": "data.md"},
+    {"更新记录": "changes/index.md"},
     {"关于本站": "about.md"},
 ]
 
@@ -102,7 +104,7 @@ def on_config(config):
     _problems = []
     # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
     _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()),
-                         site_name=config["site_name"])
+                         site_name=config["site_name"], history=data_history(data_dir()))
     _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
     # Material renders nav titles as HTML: escape ours. One entry per document, never per item.

@@ -17,6 +17,8 @@ import jinja2
 
 from . import charts, datapackage, linked_data
 from .citation import csl_json, gbt7714
+from .feed import FEED_PATH, atom_feed
+from .history import DataHistory
 from .downloads import ROLE_LABELS, downloads, plain_text
 from .pipeline import data_dir
 from .sources import source_texts
@@ -90,11 +92,13 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 
 class Renderer:
     def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR, site_url: str = "",
-                 data_date: str | None = None, site_name: str = "", source_folder: Path | None = None):
+                 data_date: str | None = None, site_name: str = "", source_folder: Path | None = None,
+                 history: DataHistory | None = None):
         self.corpus = corpus
         self.site_name = site_name
         # The source texts the documents were checked against, published as sources/<name>.txt.
         self.sources = source_texts(source_folder or data_dir() / "sources")
+        self.history = history  # the data's changes from version control (None: the build has no history)
         self.env = _environment(template_dir)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
@@ -159,6 +163,7 @@ class Renderer:
             note_labels=NOTE_LABELS,
             field_labels=FIELD_LABELS,
             data_links={"json": linked_data.JSON_NAME if twin else "", "csv": linked_data.CSV_NAME if csv_twin else ""},
+            history=self.history, day_label=day_label,
             **({"trail": trail} if trail is not None else {}),
             **context,
         )
@@ -209,6 +214,7 @@ class Renderer:
                 next=pages[index + 1] if index + 1 < len(pages) else None,
                 indicator_chart=charts.indicator_chart(rows) if rows else "",
                 citation=self.citation(document, node), csl_path=csl_path(document),
+                text_date=self.history.text_dates.get(node.ref) if self.history else None,
             )
 
     def documents_page(self):
@@ -280,6 +286,22 @@ class Renderer:
         page.uri = "data.md"  # the menu's entry
         return page
 
+    def _change_context(self, link) -> dict:
+        return {"link": link, "nodes": self.corpus.nodes_by_ref, "item_limit": 30}
+
+    def changes_page(self) -> RenderedPage:
+        """更新记录: the data's changes, newest first."""
+        return self.page("changes.html", "changes/", "更新记录", description="本站数据的每次修改：文件、条目、校注、部门和专题。",
+                         **self._change_context(lambda target: relative("changes/", target)))
+
+    def feed(self) -> bytes:
+        def link(target: str) -> str:  # the feed sits at the site's root
+            return self.site_url + target if self.site_url else relative("", target)
+
+        template = self.env.get_template("_change_items.html")
+        return atom_feed(self.history, title=self.site_name or "更新记录", repository=self.corpus.publication.repository,
+                         link=link, entry_html=lambda entry: template.render(entry=entry, **self._change_context(link)))
+
     def render(self) -> RenderedSite:
         site = RenderedSite()
         site.pages.append(self.documents_page())
@@ -297,6 +319,8 @@ class Renderer:
         site.files["downloads/datapackage.json"] = datapackage.package_json(package)
         site.pages.append(self.data_page(package))
         site.files.update(linked_data.page_files(self.corpus))
+        site.pages.append(self.changes_page())
+        site.files[FEED_PATH] = self.feed()
         for document in self.corpus.documents:
             site.files[csl_path(document)] = csl_json(document, self.absolute)
             for name, content in self.sources.get(document.id, []):
@@ -307,6 +331,11 @@ class Renderer:
         site.files.update(suggestion_terms(self.corpus))
         site.pages.append(self.page("search.html", "search/", "搜索", config=search_config(self.corpus, entries, index)))
         return site
+
+
+def day_label(iso: str) -> str:
+    """2026-11-22… → 2026年11月22日"""
+    return f"{int(iso[:4])}年{int(iso[5:7])}月{int(iso[8:10])}日"
 
 
 def _size_label(size: int) -> str:
