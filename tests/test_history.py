@@ -21,6 +21,7 @@ NOTE = f"""      notes:
           reads: {OLD}
           published: {NEW}
           reason: 测试用的更正。
+          public: 测试用的更正：原文作“推进”，本站作“推动”。
 """
 
 

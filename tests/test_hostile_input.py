@@ -71,6 +71,7 @@ def hostile_data(target: Path) -> Path:
     publication = {"repository": "https://example.org/evil", "licences": {"data": licence, "site": dict(licence)},
                    "official_texts": f"原文{EVIL}"}
     (target / "publication.yml").write_text(yaml.safe_dump(publication, allow_unicode=True), encoding="utf-8")
+    (target / "synonyms.yml").write_text("[]\n", encoding="utf-8")  # no search synonyms
     return target
 
 
