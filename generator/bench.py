@@ -155,7 +155,7 @@ def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
             marker = f"serve-edit-{trial}"
             # A wording edit is recorded as a correction, as the fidelity check requires.
             plan.write_text(original.replace("\n  title: 完善知识产权制度\n", f"\n  title: 完善知识产权制度{marker}\n  notes:\n"
-                                             f"  - {{type: correction, reads: 完善知识产权制度, published: 完善知识产权制度{marker}, reason: 测试}}\n", 1),
+                                             f"  - {{type: correction, reads: 完善知识产权制度, published: 完善知识产权制度{marker}, reason: 测试, public: 测试}}\n", 1),
                             encoding="utf-8")
             started = time.perf_counter()
             while marker not in served() and time.perf_counter() - started < 30:

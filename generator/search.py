@@ -249,4 +249,6 @@ def kinds(entries: list[SearchEntry]) -> list[str]:
 
 
 def _json(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # Sorted keys: gram sets iterate in a per-process hash order, and two builds of the same data
+    # must write the same bytes (atomic swaps, kill tests and incremental builds compare them).
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")

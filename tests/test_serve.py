@@ -35,7 +35,7 @@ def test_serve_shows_a_yaml_edit_everywhere(data_copy):
         text = plan.read_text(encoding="utf-8")
         # A wording edit must be recorded as a correction, or the fidelity check refuses it.
         plan.write_text(text.replace("\n  title: 完善知识产权制度\n", "\n  title: 完善知识产权制度（已编辑）\n  notes:\n"
-                                     "  - {type: correction, reads: 完善知识产权制度, published: 完善知识产权制度（已编辑）, reason: 测试}\n",
+                                     "  - {type: correction, reads: 完善知识产权制度, published: 完善知识产权制度（已编辑）, reason: 测试, public: 测试}\n",
                                      1), encoding="utf-8")
         assert _wait_for(base + "plan-2023/p-1/", "完善知识产权制度（已编辑）")
         assert "完善知识产权制度（已编辑）" in _get(base + "plan-2023/t-1/")  # breadcrumb of a child

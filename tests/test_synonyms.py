@@ -38,5 +38,5 @@ def test_schema_problems_stop_the_check(data_copy):
     line = edit(data_copy, FILE, "  also: [贸促会]", "  also: []")
     result = run_check(data_copy)
     assert result.returncode == 1
-    assert f"data/{FILE}:{line}:" in result.stderr and "should be non-empty" in result.stderr
+    assert f"data/{FILE}:{line}:" in result.stderr and "also: [] breaks the limit minItems 1" in result.stderr
     assert "Traceback" not in result.stderr
