@@ -20,6 +20,7 @@ if str(ROOT) not in sys.path:  # hooks are loaded by path; make the package impo
 
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.structure.toc import get_toc  # noqa: E402
 
 from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
 from generator.render import RenderedSite, Renderer  # noqa: E402
@@ -108,7 +109,14 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_page_content(content, page, config, files):
     rendered = _pages.get(page.file.src_uri)
-    return rendered.html if rendered is not None else content
+    if rendered is None:
+        return content
+    if rendered.toc:  # Material's contents column; its titles are HTML, ours are text
+        page.toc = get_toc([{"level": level, "id": anchor, "name": html.escape(title),
+                             "children": [{"level": l, "id": a, "name": html.escape(t), "children": []}
+                                          for l, a, t in children]}
+                            for level, anchor, title, children in rendered.toc])
+    return rendered.html
 
 
 def on_page_context(context, page, config, nav):
