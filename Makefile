@@ -28,7 +28,7 @@ import: deps
 	$(PY) -m generator import-plan "$(FILE)" --id "$(ID)" $(if $(YEAR),--year "$(YEAR)") $(if $(FROM),--obtained-from "$(FROM)") $(if $(FORCE),--force)
 
 bench: deps
-	$(PY) -m generator.bench
+	$(PY) -m generator.bench $(if $(BASELINE),--baseline $(BASELINE))
 
 # The virtual environment with the pinned dependencies (constraints.txt pins what they pull in).
 deps:

@@ -1,15 +1,18 @@
 """The only place MkDocs meets the generator: a hook that hands it our pages and data files.
 
-Event order (mkdocs/commands/build.py): on_config → on_files → on_nav → per page
-on_page_markdown → on_page_content → template. We run the core pipeline in on_config (so an
-edit under data/ is picked up by every `mkdocs serve` rebuild), add virtual files in on_files
-(`File.generated`, as mkdocs-gen-files does), and put our escaped HTML in place of the
-page's Markdown output in on_page_content.
+Event order (mkdocs/commands/build.py): on_config → on_files → on_nav → for every page
+on_page_markdown → on_page_content; then for every page on_page_context → template →
+on_post_page; on_post_build. We run the core pipeline in on_config (so an edit under data/ is
+picked up by every `mkdocs serve` rebuild), add virtual files in on_files (`File.generated`,
+as mkdocs-gen-files does) and start the workers of generator/parallel.py, and put our escaped
+HTML in place of the page's Markdown output in on_page_context, dropping it once written.
 """
 from __future__ import annotations
 
 import hashlib
 import html
+import logging
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -18,24 +21,39 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # hooks are loaded by path; make the package importable too
     sys.path.insert(0, str(ROOT))
 
+from mkdocs.commands import build as mkdocs_build  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
-from mkdocs.structure.files import File  # noqa: E402
+from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
 from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
-from generator.render import RenderedSite, Renderer  # noqa: E402
+from generator.parallel import Bodies, DataFiles, Share  # noqa: E402
+from generator.render import RenderedSite, Renderer, search_files  # noqa: E402
 from generator.vcs import last_changed  # noqa: E402
 
 _site: RenderedSite | None = None
 _renderer: Renderer | None = None
 _pages: dict = {}
+_index: dict[str, int] = {}  # uri → position among the pages this process writes
+_bodies: Bodies | None = None  # their bodies, rendered ahead in a worker process
+_data: DataFiles | None = None  # the search index, made in another one
+_share: Share | None = None  # the process that writes every other generated page
+_theirs: set[str] = set()  # the uris it writes
+_inline = False  # True in that process: it renders its bodies itself
+_nav = None
+# A page the other process writes is given this (empty) template here: MkDocs then writes nothing.
+ELSEWHERE = "ipp-built-elsewhere.html"
+_ready: dict[str, str] = {}  # bodies fetched to fingerprint them, until the page is built
+# `mkdocs build` uses worker processes; `mkdocs serve` (threads, a rebuild per edit) works in-process.
+# IPP_WORKERS=0 turns them off (the suite checks both ways give the same site).
+_parallel = os.environ.get("IPP_WORKERS", "1") != "0"
 # Fingerprints of what the previous build generated. MkDocs loads this hook once per process, so
 # under `mkdocs serve --dirty` an edit rebuilds only the pages whose output changed.
 _fingerprints: dict[str, str] = {}
 
 
 class _GeneratedFile(File):
-    """A virtual file that tells a dirty build whether its content changed since the last build."""
+    """A generated data file that tells a dirty build whether its content changed since the last build."""
 
     changed = True
 
@@ -43,11 +61,32 @@ class _GeneratedFile(File):
         return self.changed
 
 
-def _generated(config, uri: str, content, fingerprint: str, everything_changed: bool) -> File:
-    file = _GeneratedFile.generated(config, uri, content=content)
-    file.changed = everything_changed or _fingerprints.get(uri) != fingerprint
-    _fingerprints[uri] = fingerprint
-    return file
+class _GeneratedPage(File):
+    """A generated page that tells a dirty build whether its output changed since the last build.
+
+    Asked only by dirty builds (`mkdocs serve --dirty`, twice a page: to read it, to write it), so
+    a full build never renders a body to fingerprint it."""
+
+    everything_changed = True
+    changed: bool | None = None
+
+    def is_modified(self) -> bool:
+        if self.changed is None:
+            rendered = _pages[self.src_uri]
+            body = _body(self.src_uri)
+            fingerprint = hashlib.sha1("\0".join([rendered.title, rendered.description, body, rendered.head]).encode()
+                                       ).hexdigest()
+            self.changed = self.everything_changed or _fingerprints.get(self.src_uri) != fingerprint
+            _fingerprints[self.src_uri] = fingerprint
+            if self.changed:
+                _ready[self.src_uri] = body
+        return self.changed
+
+
+def _body(uri: str) -> str:
+    if uri in _ready:
+        return _ready.pop(uri)
+    return _pages[uri].body() if _inline or uri not in _index else _bodies.body(_index[uri])
 
 
 # Hand-written pages and generated index pages; documents are inserted after 首页. The editors' pages
@@ -69,7 +108,7 @@ def on_config(config):
         raise PluginError(f"{len(error.problems)} problem(s) in the data:\n{error}") from None
     # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
     _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()),
-                         site_name=config["site_name"])
+                         site_name=config["site_name"], lazy=True)
     _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
     # Material renders nav titles as HTML: escape ours. One entry per document, never per item.
@@ -89,11 +128,64 @@ def on_files(files, config):
     everything_changed = _fingerprints.get("(layout)") != layout
     _fingerprints["(layout)"] = layout
     for page in _site.pages:
-        fingerprint = hashlib.sha1("\0".join([page.title, page.description, page.html, page.head]).encode()).hexdigest()
-        files.append(_generated(config, page.uri, f"<!-- generated: {page.uri} -->\n", fingerprint, everything_changed))
-    for path, content in _site.files.items():
-        files.append(_generated(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed))
+        file = _GeneratedPage.generated(config, page.uri, content=f"<!-- generated: {page.uri} -->\n")
+        file.everything_changed = everything_changed
+        files.append(file)
+    for path, content in _site.files.items():  # open data: MkDocs knows them, so links to them resolve
+        file = _GeneratedFile.generated(config, path, content=content)
+        fingerprint = hashlib.sha1(content).hexdigest()
+        file.changed = everything_changed or _fingerprints.get(path) != fingerprint
+        _fingerprints[path] = fingerprint
+        files.append(file)
+    # After MkDocs cleaned the site folder: workers start on the bodies and on the search index.
+    # With workers, another process writes every other page (on_env); this one's bodies come from a worker.
+    global _bodies, _data
+    _ready.clear()
+    pages = _site.pages
+    mine = pages[0::2] if _parallel else pages
+    _theirs.clear()
+    _theirs.update(page.uri for page in pages[1::2] if _parallel)
+    _index.clear()
+    _index.update({page.uri: number for number, page in enumerate(mine)})
+    _bodies = Bodies(mine, workers=1 if _parallel else 0)
+    _data = DataFiles(lambda: search_files(pages), Path(config["site_dir"]), forked=_parallel)
     return files
+
+
+def on_nav(nav, config, files):
+    global _nav
+    _nav = nav
+    return nav
+
+
+def on_env(env, config, files):
+    """Every page is read; MkDocs is about to write them: fork the process that writes our other half."""
+    global _share
+    documentation = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    theirs = [file for file in documentation if file.src_uri in _theirs]
+
+    def write(file):
+        global _inline
+        _inline = True
+        mkdocs_build._build_page(file.page, config, documentation, _nav, env)
+
+    _share = Share(theirs, write, "mkdocs")
+    if _share.process is not None:
+        for file in theirs:
+            file.page.meta["template"] = ELSEWHERE
+        logging.getLogger("mkdocs.commands.build").addFilter(_written_elsewhere)
+    return env
+
+
+def _written_elsewhere(record) -> bool:
+    """Silence MkDocs' note that such a page came out empty here: the other process writes it."""
+    message = record.getMessage()
+    return not (message.startswith("Page skipped: '") and message.split("'")[1] in _theirs)
+
+
+def on_startup(command, dirty):
+    global _parallel
+    _parallel = _parallel and command != "serve"
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -116,11 +208,15 @@ def on_page_content(content, page, config, files):
                              "children": [{"level": l, "id": a, "name": html.escape(t), "children": []}
                                           for l, a, t in children]}
                             for level, anchor, title, children in rendered.toc])
-    return rendered.html
+    return ""  # the body arrives just before the page is written (on_page_context), and leaves after it
 
 
 def on_page_context(context, page, config, nav):
+    if page.meta.get("template") == ELSEWHERE:  # the other process writes this page
+        return context
     rendered = _pages.get(page.file.src_uri)
+    if rendered is not None:
+        page.content = _body(page.file.src_uri)
     title = rendered.title if rendered is not None else html.unescape(page.title or config["site_name"])
     context["ipp_footer"] = _renderer.footer(page.url, title)
     context["ipp_head"] = rendered.head if rendered is not None else _renderer.head(
@@ -135,7 +231,19 @@ def on_template_context(context, template_name, config):
     return context
 
 
+def on_post_page(output, page, config):
+    if page.file.src_uri in _pages:
+        page.content = None  # written: a big site's bodies are never all in memory at once
+    return output
+
+
 def on_post_build(config):
+    _bodies.close()
+    status = _share.finish()
+    if status:
+        raise PluginError("the pages written by the second process " +
+                          ("raised an error (above)" if status == 1 else "logged warnings (above)"))
+    _data.finish(Path(config["site_dir"]))
     # Without a public address a sitemap could only list localhost or path-only URLs: write none.
     if not config["site_url"]:
         for name in ("sitemap.xml", "sitemap.xml.gz"):
@@ -145,3 +253,10 @@ def on_post_build(config):
 def on_build_error(error):
     # Pages fingerprinted but never written: the next dirty rebuild must write everything.
     _fingerprints.clear()
+    _ready.clear()
+    if _bodies is not None:
+        _bodies.close()
+    if _share is not None:
+        _share.stop()
+    if _data is not None:
+        _data.discard()

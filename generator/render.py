@@ -12,6 +12,7 @@ import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -36,12 +37,18 @@ class RenderedPage:
     uri: str  # source path, e.g. "plan-2023/t-1.md" → URL plan-2023/t-1/
     url: str
     title: str
-    html: str
+    html: str | None  # None until asked for, when the renderer is lazy: see body()
     description: str = ""
     search: SearchEntry | None = None  # what the site search indexes for this page
     head: str = ""  # OpenGraph, Twitter card, JSON-LD and alternate links for the page's <head>
     # The page's contents column: (2, id, title, [(3, id, title)]) for its headings, if it has one.
     toc: list = field(default_factory=list)
+    render: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    def body(self) -> str:
+        """The HTML body, rendered now if it was deferred (and not kept: a big site's bodies need not
+        all be in memory at once)."""
+        return self.html if self.html is not None else self.render()
 
 
 @dataclass
@@ -88,9 +95,12 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 
 class Renderer:
     def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR, site_url: str = "",
-                 data_date: str | None = None, site_name: str = ""):
+                 data_date: str | None = None, site_name: str = "", lazy: bool = False):
         self.corpus = corpus
         self.site_name = site_name
+        # lazy: pages carry a render() for their body instead of the body (the site builder
+        # renders them in worker processes, or one at a time); the search index is left to search_files().
+        self.lazy = lazy
         self.env = _environment(template_dir)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
@@ -133,35 +143,33 @@ class Renderer:
 
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
              search_context: str = "", search_title: str = "", entity=None, trail=None, twin: bool = False,
-             csv_twin: bool = False, **context) -> RenderedPage:
-        marked: set = set()
-
-        def segments(node: Node, paragraph: str):
-            return _segments(node, paragraph, marked)
-
+             csv_twin: bool = False, eager: bool = False, **context) -> RenderedPage:
         def role_for(node: Node, measure: dict):
             return next(r for r in node.roles if r.as_addressee and r.printed == measure["addressee"])
 
-        html = self.env.get_template(template).render(
-            rel=lambda target: relative(url, target),
-            segments=segments,
-            role_for=role_for,
-            absolute=self.absolute,
-            publication=self.corpus.publication,
-            kind_labels=KIND_LABELS,
-            gap_text=GAP_TEXT,
-            note_labels=NOTE_LABELS,
-            field_labels=FIELD_LABELS,
-            data_links={"json": linked_data.JSON_NAME if twin else "", "csv": linked_data.CSV_NAME if csv_twin else ""},
-            **({"trail": trail} if trail is not None else {}),
-            **context,
-        )
+        def render() -> str:
+            marked: set = set()  # corrections already marked on this page (each is marked once)
+            return self.env.get_template(template).render(
+                rel=lambda target: relative(url, target),
+                segments=lambda node, paragraph: _segments(node, paragraph, marked),
+                role_for=role_for,
+                absolute=self.absolute,
+                publication=self.corpus.publication,
+                kind_labels=KIND_LABELS,
+                gap_text=GAP_TEXT,
+                note_labels=NOTE_LABELS,
+                field_labels=FIELD_LABELS,
+                data_links={"json": linked_data.JSON_NAME if twin else "", "csv": linked_data.CSV_NAME if csv_twin else ""},
+                **({"trail": trail} if trail is not None else {}),
+                **context,
+            )
+
         search = None
         if search_text is not None:
             search = SearchEntry(url, search_title or title, search_text, search_context)
         head = self.head(url, title, description, entity, trail)
-        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search,
-                            head=head)
+        return RenderedPage(uri=_uri(url), url=url, title=title, html=None if self.lazy and not eager else render(),
+                            description=description, search=search, head=head, render=render)
 
     # -- pages -------------------------------------------------------------------------------
     def document_pages(self, document: Document):
@@ -241,7 +249,7 @@ class Renderer:
             for page in listing.pages:
                 first = page.number == 1
                 rendered = self.page(template, page.url, title if first else f"{title}（第{page.number}页）",
-                                     search_text=search_text if first else None,
+                                     search_text=search_text if first else None, eager=True,
                                      trail=trail if first or trail is None else trail + [(page.url, f"第{page.number}页")],
                                      listing=listing, listing_page=page, **((first_page or {}) if first else {}),
                                      **context)
@@ -318,8 +326,14 @@ class Renderer:
         site.files["downloads/datapackage.json"] = datapackage.package_json(package)
         site.pages.append(self.data_page(package))
         site.files.update(linked_data.page_files(self.corpus))
-        site.files.update(build_index([p.search for p in site.pages if p.search]))
+        if not self.lazy:
+            site.files.update(search_files(site.pages))
         return site
+
+
+def search_files(pages: list[RenderedPage]) -> dict[str, bytes]:
+    """The search index of the pages: site path → content."""
+    return build_index([p.search for p in pages if p.search])
 
 
 def _size_label(size: int) -> str:
