@@ -33,8 +33,8 @@ class Entry:
     def __post_init__(self):
         if not self.cost:
             lead = getattr(self.value, "lead_role", None) if self.style == "task" else None
-            self.cost = ENTRY_OVERHEAD + 3 * sum(len(getattr(self.value, name, "") or "")
-                                                  for name in ("heading", "summary", "deadline"))
+            shown = ("heading", "deadline", "summary") if getattr(self.value, "title", "") else ("heading", "deadline")
+            self.cost = ENTRY_OVERHEAD + 3 * sum(len(getattr(self.value, name, "") or "") for name in shown)
             if lead:
                 self.cost += 40 + 3 * len(lead.department.name)
 
