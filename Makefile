@@ -27,8 +27,9 @@ import: deps
 	@test -n "$(FILE)" -a -n "$(ID)" || { echo "usage: make import FILE=official-text.txt ID=plan-2024 [YEAR=2024] [FROM=URL] [FORCE=1]" >&2; exit 2; }
 	$(PY) -m generator import-plan "$(FILE)" --id "$(ID)" $(if $(YEAR),--year "$(YEAR)") $(if $(FROM),--obtained-from "$(FROM)") $(if $(FORCE),--force)
 
-bench: deps
+bench: test-deps
 	$(PY) -m generator.bench $(if $(BASELINE),--baseline $(BASELINE))
+	$(PY) -m generator.search_bench
 
 # The virtual environment with the pinned dependencies (constraints.txt pins what they pull in).
 deps:

@@ -3,8 +3,7 @@
 The synthetic corpus is made from the real data (each document's tree repeated N times with
 fresh ids and numbers, references kept inside each copy) and built through the same pipeline,
 in a temporary folder, each size 3 times. Prints, for each size: pages, min and median wall
-seconds, CPU seconds, ms per page (median), peak memory, the largest page of any kind; the
-search index; with --baseline REF the old/new ratio at 30× (REF built alternately on the same
+seconds, CPU seconds, ms per page (median), peak memory, the largest page of any kind; with --baseline REF the old/new ratio at 30× (REF built alternately on the same
 data); `largest page: N KB` and last `scaling ratio: R` (ms per page, medians, largest size / 1×).
 """
 from __future__ import annotations
@@ -68,41 +67,6 @@ def make_synthetic(target: Path, factor: int) -> None:
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
 
 
-BENCH_QUERIES = ["昆仑2023", "AIPPI", "市场监管总局", "知识产权保护体系"]
-
-
-def search_fetch_kb(site_dir: Path, query: str) -> float:
-    """What the search page downloads for one query, at the least: config, the shards of its
-    character pairs, and the text files of the first 24 pages that hold all its pairs."""
-    import json
-
-    from .search import fnv1a, normalise
-
-    folder = site_dir / "search"
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    text = normalise(query)
-    pairs = {text[i:i + 2] for i in range(len(text) - 1)}
-    total = (folder / "config.json").stat().st_size
-    page_sets = []
-    for shard_id in {fnv1a(pair) % config["shards"] for pair in pairs}:
-        path = folder / f"shard-{shard_id}.json"
-        total += path.stat().st_size
-        postings = json.loads(path.read_text(encoding="utf-8"))
-        for pair in pairs & postings.keys():
-            entry = postings[pair]
-            if isinstance(entry, dict):
-                ids, page = set(), 0
-                for index, delta in enumerate(entry["p"]):
-                    page = delta if index == 0 else page + delta
-                    ids.add(page)
-            else:
-                ids = {item[0] for item in entry}
-            page_sets.append(ids)
-    candidates = sorted(set.intersection(*page_sets)) if page_sets else []
-    total += sum((folder / "page" / f"{page}.json").stat().st_size for page in candidates[:24])
-    return total / 1024
-
-
 def _tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants, now (Linux /proc)."""
     total, pending = 0, [pid]
@@ -155,17 +119,14 @@ def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
 
 
 def site_facts(data_dir: Path, site_dir: Path) -> dict:
-    """Pages, the largest page of any kind and of an item, and the search index of a built site."""
+    """Pages, the largest page of any kind and of an item of a built site (the search: generator.search_bench)."""
     corpus = load_corpus(data_dir)
     sizes = {path: path.stat().st_size for path in site_dir.rglob("*.html")}
     largest = max(sizes, key=sizes.get)
     item_sizes = [sizes[site_dir / n.url / "index.html"] for n in corpus.nodes if n.kind in ITEM_KINDS]
-    search = sum(p.stat().st_size for p in (site_dir / "search").glob("*.json"))
     return {"pages": len(sizes), "largest_kb": sizes[largest] / 1024,
             "largest_page": str(largest.parent.relative_to(site_dir)) + "/",
-            "largest_item_kb": max(item_sizes) / 1024, "search_kb": search / 1024,
-            "shard_kb": max(p.stat().st_size for p in (site_dir / "search").glob("shard-*.json")) / 1024,
-            "query_kb": {q: search_fetch_kb(site_dir, q) for q in BENCH_QUERIES}}
+            "largest_item_kb": max(item_sizes) / 1024}
 
 
 def measure(data_dir: Path, site_dir: Path, runs: int = 3, baseline: Path | None = None) -> dict:
@@ -299,11 +260,6 @@ def main(argv: list[str] | None = None) -> int:
               f"{row['ms_per_page']:>9.2f}{row['rss_mb']:>9.0f}{row['tree_rss_mb']:>8.0f}{row['largest_kb']:>12.1f}"
               f"  {row['largest_page']}")
     print(f"({args.runs} builds each; peak MB: the largest process; all MB: all processes of the build together)")
-    print(f"{'corpus':<7}{'largest item KB':>17}{'search index KB':>17}{'largest shard KB':>18}")
-    for name, row in rows:
-        print(f"{name:<7}{row['largest_item_kb']:>17.1f}{row['search_kb']:>17.0f}{row['shard_kb']:>18.1f}")
-    for query in BENCH_QUERIES:
-        print(f"one search for {query}: " + ", ".join(f"{name} {row['query_kb'][query]:.0f} KB" for name, row in rows))
     if latencies:
         print(f"make serve: a YAML edit is served after {', '.join(f'{s:.2f}' for s in latencies)} s")
     for name, row in rows:

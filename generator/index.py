@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .compare import attach_comparisons
 from .load import RawData
-from .model import Corpus, Department, Document, Licence, Node, Note, Publication, Role, Topic
+from .model import Corpus, Department, Document, Licence, Node, Note, Publication, Role, Synonym, Topic
 from .text import DEFAULT_NUMBERING
 
 
@@ -219,7 +219,8 @@ def build_corpus(raw: RawData) -> Corpus:
               include=list(t.get("include") or []), exclude=list(t.get("exclude") or []))
         for t in raw.topics or []
     ]
-    corpus = Corpus(documents=documents, departments=departments, topics=topics,
+    synonyms = [Synonym(s["term"], list(s["also"])) for s in raw.synonyms or []]
+    corpus = Corpus(documents=documents, departments=departments, topics=topics, synonyms=synonyms,
                     publication=_publication(raw.publication))
     corpus.nodes_by_ref = {n.ref: n for n in corpus.nodes}
     corpus.departments_by_name = {name: d for d in departments for name in [d.name, *d.aliases]}

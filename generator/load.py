@@ -98,6 +98,7 @@ class RawData:
     departments: object = None
     topics: object = None
     publication: object = None  # data/publication.yml: repository, licences
+    synonyms: object = None
     problems: list = field(default_factory=list)
 
 
@@ -128,13 +129,13 @@ def load_yaml(path: Path, root: Path, problems: list):
 
 
 def load_data(root: Path) -> RawData:
-    """Read data/departments.yml, data/topics.yml, data/publication.yml and data/documents/*.yml."""
+    """Read data/departments.yml, data/topics.yml, data/publication.yml, data/synonyms.yml and data/documents/*.yml."""
     raw = RawData(root=root)
     for path in sorted((root / "documents").glob("*.yml")):
         document = load_yaml(path, root, raw.problems)
         if document is not None:
             raw.documents.append(document)
-    for name in ("departments", "topics", "publication"):
+    for name in ("departments", "topics", "publication", "synonyms"):
         path = root / f"{name}.yml"
         if path.exists():
             setattr(raw, name, load_yaml(path, root, raw.problems))

@@ -27,8 +27,8 @@ from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 
 from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
-from generator.parallel import Bodies, DataFiles, Share  # noqa: E402
-from generator.render import RenderedSite, Renderer, search_files  # noqa: E402
+from generator.parallel import Bodies, Share  # noqa: E402
+from generator.render import RenderedSite, Renderer  # noqa: E402
 from generator.vcs import last_changed  # noqa: E402
 
 _site: RenderedSite | None = None
@@ -36,7 +36,6 @@ _renderer: Renderer | None = None
 _pages: dict = {}
 _index: dict[str, int] = {}  # uri → position among the pages this process writes
 _bodies: Bodies | None = None  # their bodies, rendered ahead in a worker process
-_data: DataFiles | None = None  # the search index, made in another one
 _share: Share | None = None  # the process that writes every other generated page
 _theirs: set[str] = set()  # the uris it writes
 _inline = False  # True in that process: it renders its bodies itself
@@ -137,9 +136,9 @@ def on_files(files, config):
         file.changed = everything_changed or _fingerprints.get(path) != fingerprint
         _fingerprints[path] = fingerprint
         files.append(file)
-    # After MkDocs cleaned the site folder: workers start on the bodies and on the search index.
+    # A worker starts on the bodies.
     # With workers, another process writes every other page (on_env); this one's bodies come from a worker.
-    global _bodies, _data
+    global _bodies
     _ready.clear()
     pages = _site.pages
     mine = pages[0::2] if _parallel else pages
@@ -148,7 +147,6 @@ def on_files(files, config):
     _index.clear()
     _index.update({page.uri: number for number, page in enumerate(mine)})
     _bodies = Bodies(mine, workers=1 if _parallel else 0)
-    _data = DataFiles(lambda: search_files(pages), Path(config["site_dir"]), forked=_parallel)
     return files
 
 
@@ -243,7 +241,6 @@ def on_post_build(config):
     if status:
         raise PluginError("the pages written by the second process " +
                           ("raised an error (above)" if status == 1 else "logged warnings (above)"))
-    _data.finish(Path(config["site_dir"]))
     # Without a public address a sitemap could only list localhost or path-only URLs: write none.
     if not config["site_url"]:
         for name in ("sitemap.xml", "sitemap.xml.gz"):
@@ -258,5 +255,3 @@ def on_build_error(error):
         _bodies.close()
     if _share is not None:
         _share.stop()
-    if _data is not None:
-        _data.discard()

@@ -47,6 +47,14 @@ class Note:
     published: str = ""
 
 
+@dataclass
+class Synonym:
+    """A printed term and the forms readers type for it (data/synonyms.yml)."""
+
+    term: str
+    also: list[str]
+
+
 @dataclass(eq=False)
 class Department:
     id: str
@@ -281,6 +289,7 @@ class Corpus:
     departments: list[Department]
     topics: list[Topic]
     publication: Publication | None = None
+    synonyms: list[Synonym] = field(default_factory=list)
     nodes_by_ref: dict[str, Node] = field(default_factory=dict)
     departments_by_name: dict[str, Department] = field(default_factory=dict)
 

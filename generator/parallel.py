@@ -1,12 +1,10 @@
-"""Both cores for one build: pages, their bodies and the search index made in forked processes.
+"""Both cores for one build: pages and their bodies made in forked processes.
 
 The site builder (MkDocs, one process) asks for page bodies one at a time, in the order of the
 pages; a worker renders them ahead and hands them over through a bounded queue, so at most a
-few hundred bodies are in memory at once whatever the size of the site. Another worker makes
-the search index and writes it into a scratch folder inside the site being built, moved into
-place when the build ends. A third process writes every other page, Material's frame and all
-(Share). Workers are forked after the corpus is loaded, so
-they share it without copying or pickling; only finished HTML and status cross over.
+few hundred bodies are in memory at once whatever the size of the site. A second process
+writes every other page, Material's frame and all (Share). Workers are forked after the corpus
+is loaded, so they share it without copying or pickling; only finished HTML and status cross over.
 Without fork (or on one core) everything runs in-process, in the same order, to the same bytes.
 """
 from __future__ import annotations
@@ -14,10 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
-import shutil
-import tempfile
 import traceback
-from pathlib import Path
 from typing import Callable
 
 from .render import RenderedPage
@@ -75,51 +70,6 @@ class Bodies:
         for queue in self.queues:
             queue.close()
         self.queues, self.processes = [], []
-
-
-def _write_files(make: Callable[[], dict[str, bytes]], folder: Path) -> None:
-    for path, content in make().items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-
-
-class DataFiles:
-    """Files made by `make` (site path → bytes) in a forked process while the site is built."""
-
-    def __init__(self, make: Callable[[], dict[str, bytes]], site_dir: Path, forked: bool = True):
-        # A scratch folder inside the site being built: whatever stops the build, it goes with it.
-        site_dir.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix=".ipp-data-", dir=site_dir))
-        self.make = make
-        self.process = None
-        if forked and _can_fork():
-            self.process = multiprocessing.get_context("fork").Process(
-                target=_write_files, args=(make, self.folder), daemon=True)
-            self.process.start()
-
-    def finish(self, site_dir: Path) -> None:
-        """Wait for the files and move them into the built site."""
-        if self.process is not None:
-            self.process.join()
-            if self.process.exitcode != 0:  # make them here: a real error is raised where it happens
-                shutil.rmtree(self.folder, ignore_errors=True)
-                self.folder.mkdir()
-                _write_files(self.make, self.folder)
-        else:
-            _write_files(self.make, self.folder)
-        for path in sorted(self.folder.rglob("*")):
-            if path.is_file():
-                target = site_dir / path.relative_to(self.folder)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
-        self.discard()
-
-    def discard(self) -> None:
-        if self.process is not None and self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class Share:

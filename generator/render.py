@@ -19,6 +19,7 @@ import jinja2
 from . import charts, datapackage, linked_data
 from .downloads import ROLE_LABELS, downloads, plain_text
 from .search import SearchEntry, build_index
+from .synonyms import search_config, suggestion_terms
 from .index import years_of
 from .listing import BODY_LIMIT, ENTRY_OVERHEAD, PAGE_BUDGET, Entry, Group, Subgroup, paginate
 from .model import KIND_LABELS, Corpus, Document, Node
@@ -99,7 +100,7 @@ class Renderer:
         self.corpus = corpus
         self.site_name = site_name
         # lazy: pages carry a render() for their body instead of the body (the site builder
-        # renders them in worker processes, or one at a time); the search index is left to search_files().
+        # renders them in worker processes, or one at a time).
         self.lazy = lazy
         self.env = _environment(template_dir)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
@@ -142,8 +143,9 @@ class Renderer:
         )
 
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
-             search_context: str = "", search_title: str = "", entity=None, trail=None, twin: bool = False,
-             csv_twin: bool = False, eager: bool = False, **context) -> RenderedPage:
+             search_context: str = "", search_title: str = "", search_facets: dict | None = None,
+             entity=None, trail=None, twin: bool = False, csv_twin: bool = False, eager: bool = False,
+             **context) -> RenderedPage:
         def role_for(node: Node, measure: dict):
             return next(r for r in node.roles if r.as_addressee and r.printed == measure["addressee"])
 
@@ -166,7 +168,7 @@ class Renderer:
 
         search = None
         if search_text is not None:
-            search = SearchEntry(url, search_title or title, search_text, search_context)
+            search = SearchEntry(url, search_title or title, search_text, search_context, **(search_facets or {}))
         head = self.head(url, title, description, entity, trail)
         return RenderedPage(uri=_uri(url), url=url, title=title, html=None if self.lazy and not eager else render(),
                             description=description, search=search, head=head, render=render)
@@ -180,6 +182,7 @@ class Renderer:
                         search_context=f"{document.year}年 · {document.kind_label}", document=document,
                         entity=lambda link: linked_data.document_entity(document, link), twin=True,
                         trail=[("documents/", "文件"), (document.url, document.short_title)],
+                        search_facets={"kind": "文件", "document": document.id},
                         counts=[(kind, counts[kind]) for kind in KIND_LABELS if counts[kind]])
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
@@ -192,6 +195,8 @@ class Renderer:
                 entity=lambda link, node=node: linked_data.node_entity(node, link),
                 search_text=_node_search_text(node), search_title=node.heading,
                 search_context=f"{document.short_title} · {KIND_LABELS[node.kind]}",
+                search_facets={"kind": KIND_LABELS[node.kind], "document": document.id,
+                               "departments": list(dict.fromkeys(r.department.id for r in node.roles))},
                 previous=pages[index - 1] if index else None,
                 next=pages[index + 1] if index + 1 < len(pages) else None,
                 indicator_chart=charts.indicator_chart(rows) if rows else "",
@@ -231,7 +236,7 @@ class Renderer:
                 description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
                 search_text=" ".join([department.full_name, *department.aliases, department.english]),
                 search_context=f"部门 · {department.category_label}", department=department,
-                first_page={"twin": True, "csv_twin": True,
+                first_page={"twin": True, "csv_twin": True, "search_facets": {"kind": "部门"},
                             "entity": lambda link, department=department: linked_data.department_entity(department, link)},
                 trail=[("departments/", "部门"), (department.url, department.name)])
 
@@ -289,7 +294,7 @@ class Renderer:
                 for d in self.corpus.documents]
             yield from self.listing_pages("topic.html", topic.url, groups, topic.name, topic=topic,
                                           search_text=" ".join([topic.description, *topic.keywords]),
-                                          search_context="专题")
+                                          search_context="专题", first_page={"search_facets": {"kind": "专题"}})
 
     def coverage_page(self):
         documents = []
@@ -320,20 +325,17 @@ class Renderer:
         site.pages.append(self.coverage_page())
         site.pages.extend(self.page("compare.html", d.comparison.url, d.comparison.title, comparison=d.comparison)
                           for d in self.corpus.documents if d.comparison)
-        site.pages.append(self.page("search.html", "search/", "搜索"))
         site.files.update(downloads(self.corpus))
         package = datapackage.descriptor(self.corpus, site.files, self.site_url)
         site.files["downloads/datapackage.json"] = datapackage.package_json(package)
         site.pages.append(self.data_page(package))
         site.files.update(linked_data.page_files(self.corpus))
-        if not self.lazy:
-            site.files.update(search_files(site.pages))
+        entries = [p.search for p in site.pages if p.search]
+        index = build_index(entries)
+        site.files.update(index)
+        site.files.update(suggestion_terms(self.corpus))
+        site.pages.append(self.page("search.html", "search/", "搜索", config=search_config(self.corpus, entries, index)))
         return site
-
-
-def search_files(pages: list[RenderedPage]) -> dict[str, bytes]:
-    """The search index of the pages: site path → content."""
-    return build_index([p.search for p in pages if p.search])
 
 
 def _size_label(size: int) -> str:

@@ -1,15 +1,27 @@
-"""A static full-text search index for Chinese: character pairs, in shards, verified as phrases.
+"""A static full-text search index for Chinese whose cost per query stays flat as the corpus grows.
 
-Why not the stock lunr index: it is one file fetched on every page (2 MB at 1,000 pages) and
-its word segmentation misses campaign names (昆仑2023), acronyms (AIPPI) and whole phrases.
 Every page's text is normalised (NFKC, lower case, letters and digits only) and indexed by
-overlapping character pairs. A pair found on few pages keeps its positions, so the browser can
-check an exact phrase from the index alone; a common pair (知识, 产权 …) keeps only the list of its
-pages plus its positions in titles, so its size grows with the pages, not with every occurrence.
-Where a query has common pairs, the browser reads the candidate pages' own text files
-(search/page/N.json, which also give the result's title and snippet) and keeps the pages that
-really contain the query. Pairs are split into shards by a hash; a query fetches only its
-pairs' shards. `assets/ipp-search.js` mirrors the normalisation and the hash exactly.
+character n-grams of adaptive length:
+
+- every pair is indexed; a gram found on more than `threshold` pages (a fixed share of the
+  pages) is *common*: it keeps only its page list, and its one-character extensions, to the
+  right and to the left, are indexed too (知识 → 知识产 → 知识产权 → … until the gram is rare);
+- every other indexed gram is *rare*: it keeps its positions, on at most `threshold` pages.
+
+So any phrase has an exact answer from a few small entries: a common phrase is its own page
+list; a rare one is covered by rare grams (the shortest rare gram from each start, and the
+phrase's tail once its shorter tail is common), whose positions must line up. No candidate
+page is read to check a match, and no entry grows past `threshold` pages of positions.
+
+Files (all under search/):
+- `p-N.json`: pairs, by hash. A rare pair → its positions; a common pair → "~" and the list
+  of its common extensions, which tells the browser which longer grams to ask for.
+- `g-N.json`: grams of three characters or more (rare → positions) and, under "#gram", the
+  page lists of common grams (with the pages holding the gram in their title) and, under
+  "@department-id", the pages of a department's items (the department filter), by hash.
+- `page/N.json`: one page's address, title, context and text (title and snippet of a result).
+- `facets.json`: one base64url digit per page, the index of its kind (filters and counts).
+`assets/ipp-search.js` mirrors the normalisation, the hash and the encoding exactly.
 """
 from __future__ import annotations
 
@@ -17,12 +29,14 @@ import json
 import math
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-TITLE_OFFSET = 0  # title positions start at 0 …
-BODY_OFFSET = 10_000  # … body positions here, so no phrase runs across the two (titles are shorter)
-TARGET_SHARD_BYTES = 4_000  # small shards: a common pair (20 KB at 30×) carries few strangers
-POSITIONAL_PAGES = 48  # a pair on more pages than this keeps only its page list (and title positions)
+TITLE_LIMIT = 256  # title positions 0 … 255, body positions from here on: no gram runs across the two
+MAX_GRAM = 12  # longest gram: kept with positions even when common, never extended
+MIN_THRESHOLD = 16  # a gram on more pages than max(this, pages / PAGE_SHARE) is common
+PAGE_SHARE = 25
+TARGET_SHARD_BYTES = {"p": 2_000, "g": 4_000}  # every query reads pair shards: keep them small
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_"  # base64url digits
 
 
 @dataclass
@@ -31,23 +45,26 @@ class SearchEntry:
     title: str
     text: str
     context: str = ""  # e.g. the document a task belongs to
+    kind: str = ""  # what the reader filters by: 任务, 专栏, 部门 …
+    document: str = ""  # id of the document the page belongs to
+    departments: list[str] = field(default_factory=list)  # ids of the departments responsible for it
 
 
-_KEEP: dict[str, bool] = {}
+class _Kept(dict):
+    """str.translate table: a letter or digit (Unicode categories L and N) maps to itself, anything else to None."""
+
+    def __missing__(self, code: int):
+        char = chr(code)
+        value = self[code] = char if unicodedata.category(char)[0] in "LN" else None
+        return value
+
+
+_KEPT = _Kept()
 
 
 def normalise(text: str) -> str:
     """Letters and digits only (Unicode categories L and N), NFKC (full-width → half-width), lower case."""
-    folded = unicodedata.normalize("NFKC", text).lower()
-    keep = _KEEP
-    result = []
-    for c in folded:
-        kept = keep.get(c)
-        if kept is None:
-            kept = keep[c] = unicodedata.category(c)[0] in "LN"
-        if kept:
-            result.append(c)
-    return "".join(result)
+    return unicodedata.normalize("NFKC", text).lower().translate(_KEPT)
 
 
 def fnv1a(text: str) -> int:
@@ -60,62 +77,175 @@ def fnv1a(text: str) -> int:
     return value
 
 
-def _bigrams(text: str, offset: int):
-    for index in range(len(text) - 1):
-        yield text[index:index + 2], offset + index
+def _varint(value: int) -> str:
+    out = []
+    while value >= 32:
+        out.append(ALPHABET[32 + (value & 31)])
+        value >>= 5
+    out.append(ALPHABET[value])
+    return "".join(out)
+
+
+_SMALL = [_varint(n) for n in range(1 << 15)]  # three digits or fewer, looked up
+
+
+def varints(numbers) -> str:
+    """Each number as base64url digits of 5 bits, low bits first; digits ≥ 32 say "more follows"."""
+    small = _SMALL
+    return "".join(small[n] if n < 32768 else _varint(n) for n in numbers)
+
+
+def threshold(pages: int) -> int:
+    return max(MIN_THRESHOLD, math.ceil(pages / PAGE_SHARE))
+
+
+SHIFT = 20  # an occurrence is one int: page << SHIFT | position (a page holds < 2**20 characters)
+MASK = (1 << SHIFT) - 1
+
+
+def _grams(texts: list[str], limit: int):
+    """gram → occurrences for every indexed gram, and the set of common grams. `texts[page]` is
+    the title padded with NUL to TITLE_LIMIT, then the body: a gram with a NUL is no gram."""
+    occurrences: dict[str, list[int]] = {}
+    get = occurrences.get
+    for page, text in enumerate(texts):
+        base = page << SHIFT
+        for start in (0, TITLE_LIMIT):
+            end = text.find("\0", start) if start == 0 else len(text)
+            for index in range(start, (len(text) if end < 0 else end) - 1):
+                gram = text[index:index + 2]
+                found = get(gram)
+                if found is None:
+                    occurrences[gram] = [base + index]
+                else:
+                    found.append(base + index)
+    frontier = {gram for gram, keys in occurrences.items() if len(keys) > limit and _pages(keys) > limit}
+    common = set(frontier)
+    length = 2
+    while frontier and length < MAX_GRAM:
+        # The one-character extensions of common grams: right of each, and left where the new
+        # gram's own prefix is not common (else it came as a right extension already).
+        longer: dict[str, list[int]] = {}
+        get = longer.get
+        for gram in frontier:
+            for key in occurrences[gram]:
+                text = texts[key >> SHIFT]
+                position = key & MASK
+                for start in (position, position - 1):
+                    if start < 0:
+                        continue
+                    new = text[start:start + length + 1]
+                    if len(new) <= length or "\0" in new or (start < position and new[:-1] in frontier):
+                        continue
+                    found = get(new)
+                    if found is None:
+                        longer[new] = [key - position + start]
+                    else:
+                        found.append(key - position + start)
+        length += 1
+        for keys in longer.values():
+            keys.sort()
+        occurrences.update(longer)
+        frontier = set()
+        if length < MAX_GRAM:
+            frontier = {gram for gram, keys in longer.items() if len(keys) > limit and _pages(keys) > limit}
+        common |= frontier
+    return occurrences, common
+
+
+def _pages(keys: list[int]) -> int:
+    return len({key >> SHIFT for key in keys})
 
 
 def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
-    """Site path → content for search/config.json, search/shard-N.json and search/page/N.json."""
-    postings: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+    """Site path → content of every search file."""
+    texts = [normalise(e.title)[:TITLE_LIMIT - 1].ljust(TITLE_LIMIT, "\0") + normalise(e.text) for e in entries]
+    occurrences, common = _grams(texts, threshold(len(entries)))
+    del texts
+
+    pairs: dict[str, str] = {}
+    grams: dict[str, str] = {}
+    extensions: dict[str, list[str]] = defaultdict(list)
+    for gram in common:
+        if len(gram) > 2:
+            extensions[gram[:2]].append(gram[2:])
+    for gram, pages in occurrences.items():
+        if gram in common:
+            if len(gram) == 2:
+                pairs[gram] = "~" + ",".join(sorted(extensions.get(gram, []), key=lambda s: (len(s), s)))
+            grams["#" + gram] = _page_list(pages, len(entries))
+        elif len(gram) == 2:
+            pairs[gram] = _positions(pages)
+        else:
+            grams[gram] = _positions(pages)
+    del occurrences
+
+    by_department: dict[str, list[int]] = defaultdict(list)
     for page_id, entry in enumerate(entries):
-        for field, offset in ((entry.title[: BODY_OFFSET - 1], TITLE_OFFSET), (entry.text, BODY_OFFSET)):
-            for bigram, position in _bigrams(normalise(field), offset):
-                postings[bigram][page_id].append(position)
+        for department in entry.departments:
+            by_department[department].append(page_id)
+    for department, ids in by_department.items():
+        grams["@" + department] = varints(b - a for a, b in zip([0] + ids, ids))
 
-    encoded = {bigram: _encode_pair(pages) for bigram, pages in postings.items()}
-    # About 4 bytes per number once written as JSON: enough to size the shards.
-    total = sum(8 + 4 * _numbers(value) for value in encoded.values())
-    shard_count = 1 << max(0, math.ceil(math.log2(max(1, total / TARGET_SHARD_BYTES))))
-    shards: list[dict] = [{} for _ in range(shard_count)]
-    for bigram, value in encoded.items():
-        shards[fnv1a(bigram) % shard_count][bigram] = value
-
-    files = {
-        "search/config.json": _json({"version": 2, "shards": shard_count, "pages": len(entries),
-                                     "bodyOffset": BODY_OFFSET}),
-    }
-    for number, shard in enumerate(shards):
-        files[f"search/shard-{number}.json"] = _json(shard)
+    kind_index = {kind: ALPHABET[number] for number, kind in enumerate(kinds(entries))}
+    files = {"search/facets.json": "".join(kind_index[e.kind] for e in entries).encode()}
+    for family, table in (("p", pairs), ("g", grams)):
+        count = _shard_count(table, TARGET_SHARD_BYTES[family])
+        shards: list[dict] = [{} for _ in range(count)]
+        for key, value in table.items():
+            shards[fnv1a(key) % count][key] = value
+        for number, shard in enumerate(shards):
+            files[f"search/{family}-{number}.json"] = _json(shard)
     for page_id, entry in enumerate(entries):
         files[f"search/page/{page_id}.json"] = _json([entry.url, entry.title, entry.context, entry.text])
     return files
 
 
-def _encode_pair(pages: dict[int, list[int]]):
-    """A rare pair: [[page, first position, delta, …], …]. A common pair:
-    {"p": [first page, delta, …], "t": positions in titles, as for a rare pair}."""
-    if len(pages) <= POSITIONAL_PAGES:
-        return _encode(pages)
-    ids = sorted(pages)
-    titles = {page: [p for p in pages[page] if p < BODY_OFFSET] for page in ids}
-    return {"p": [ids[0]] + [b - a for a, b in zip(ids, ids[1:])],
-            "t": _encode({page: positions for page, positions in titles.items() if positions})}
+def shard_counts(files: dict[str, bytes]) -> dict[str, int]:
+    """How many shards each family has (the search page tells the browser)."""
+    return {family: sum(1 for name in files if name.startswith(f"search/{family}-")) for family in ("p", "g")}
 
 
-def _encode(pages: dict[int, list[int]]) -> list[list[int]]:
-    """[[page, first position, delta, delta, …], …] with pages ascending."""
-    result = []
-    for page_id in sorted(pages):
-        positions = sorted(pages[page_id])
-        result.append([page_id, positions[0]] + [b - a for a, b in zip(positions, positions[1:])])
-    return result
+def _shard_count(table: dict[str, str], target: int) -> int:
+    total = sum(len(k) * 3 + len(v) + 6 for k, v in table.items())
+    return 1 << max(0, math.ceil(math.log2(max(1, total / target))))
 
 
-def _numbers(value) -> int:
-    if isinstance(value, dict):
-        return len(value["p"]) + _numbers(value["t"])
-    return sum(len(entry) for entry in value)
+def _positions(keys: list[int]) -> str:
+    """page delta, number of positions, first position, position deltas … for each page, ascending."""
+    numbers = []
+    previous = 0
+    index, count = 0, len(keys)
+    while index < count:
+        page = keys[index] >> SHIFT
+        end = index + 1
+        while end < count and keys[end] >> SHIFT == page:
+            end += 1
+        first = keys[index] & MASK
+        numbers += [page - previous, end - index, first]
+        numbers += [keys[k] - keys[k - 1] for k in range(index + 1, end)]
+        previous, index = page, end
+    return varints(numbers)
+
+
+def _page_list(keys: list[int], total: int) -> str:
+    """The pages holding a common gram ("b" + bitmap, or "d" + page deltas, whichever is shorter),
+    then "." and the deltas of the pages holding it in their title."""
+    ids = sorted({key >> SHIFT for key in keys})
+    if len(ids) * 6 > total:  # dense: a bit per page is shorter than a digit or more per page
+        bits = [0] * (-(-total // 6))
+        for page in ids:
+            bits[page // 6] |= 1 << (page % 6)
+        listed = "b" + "".join(ALPHABET[b] for b in bits)
+    else:
+        listed = "d" + varints(b - a for a, b in zip([0] + ids, ids))
+    titled = sorted({key >> SHIFT for key in keys if key & MASK < TITLE_LIMIT})
+    return listed + "." + varints(b - a for a, b in zip([0] + titled, titled))
+
+
+def kinds(entries: list[SearchEntry]) -> list[str]:
+    """The kinds of page, in order of first appearance; search/facets.json holds each page's index."""
+    return list(dict.fromkeys(e.kind for e in entries))
 
 
 def _json(value) -> bytes:

@@ -12,6 +12,7 @@ from pathlib import Path
 import jsonschema
 
 from .load import LocatedDict, LocatedList, Problem, RawData, walk_raw
+from .synonyms import check_synonyms
 from .text import GAP_MARK, printed_number, squeeze
 # Kinds numbered through the whole document; chapters and sections are numbered per parent.
 DOCUMENT_WIDE_NUMBERS = {"task", "column", "indicator"}
@@ -242,6 +243,11 @@ def validate(raw: RawData) -> list[Problem]:
     if raw.topics is not None:
         problems += check_schema(raw.topics, _schema(root, "topics"), raw.topics.file)
         problems += check_topics(raw.topics, raw.topics.file, references)
+    if raw.synonyms is not None:
+        problems += check_schema(raw.synonyms, _schema(root, "synonyms"), raw.synonyms.file)
+        # A file that did not parse is reported already: its terms are not missing (no cascade).
+        documents = None if raw.problems else raw.documents
+        problems += check_synonyms(raw.synonyms, raw.departments, documents, raw.synonyms.file)
 
     if raw.publication is None:
         if not any(p.file.endswith("publication.yml") for p in problems):

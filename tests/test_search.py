@@ -1,0 +1,259 @@
+"""The site search in chromium, against expectations computed from the data, not from the search code:
+which pages hold a query is read from the rendered pages' text with a plain substring test."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import yaml
+
+from conftest import DATA
+from generator.pipeline import load_corpus
+from generator.render import render_site
+from generator.search import normalise
+from test_browser import Visit, browser, server, visit  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+SCREEN = 10  # results on the first screen
+# Short names and foreign names people type, with the department whose page must come first.
+SHORT_NAMES = {"工信部": "miit", "发改委": "ndrc", "国知局": "cnipa", "最高法": "spc", "WIPO": None}
+# Rare and common, one term and several, Latin and digits: the total must be exact for each.
+TOTALS = ["知识产权", "知识产权保护", "加强知识产权保护", "知识产权保护体系", "国家知识产权局", "保护", "专利 导航",
+          "昆仑2023", "AIPPI", "商业秘密", "地理标志 保护", "中华人民共和国最高人民法院"]
+
+
+@pytest.fixture(scope="module")
+def pages():
+    """Every indexed page in build order: (url, normalised title | normalised text, kind, document id)."""
+    corpus = load_corpus()
+    kinds = {n.url: n.kind for n in corpus.nodes}
+    documents = {n.url: n.document.id for n in corpus.nodes} | {d.url: d.id for d in corpus.documents}
+    result = []
+    for page in render_site(corpus).pages:
+        if page.search:
+            text = normalise(page.search.title) + "|" + normalise(page.search.text)
+            result.append((page.url, text, kinds.get(page.url, ""), documents.get(page.url, "")))
+    return result
+
+
+def holding(pages, query: str) -> set[str]:
+    terms = [normalise(t) for t in query.split() if len(normalise(t)) >= 2]
+    return {url for url, text, _, _ in pages if all(t in text for t in terms)}
+
+
+def search(v: Visit, query: str, **params) -> list[str]:
+    """Open the search page for a query (and filters); the site paths of the results listed."""
+    extra = "".join(f"&{k}={value}" for k, value in params.items())
+    v.page.goto(v.server + "search/?q=" + query + extra, wait_until="networkidle")
+    v.page.wait_for_function("q => document.body.getAttribute('data-search-done') === q", arg=query)
+    return listed(v)
+
+
+def listed(v: Visit) -> list[str]:
+    return [a.get_attribute("href").replace(v.server, "") for a in v.page.query_selector_all("#ipp-search-results li > a")]
+
+
+def total(v: Visit) -> int:
+    found = re.search(r"共 (\d+) 个页面", v.page.locator("#ipp-search-status").inner_text())
+    return int(found[1]) if found else 0
+
+
+def printed_term(typed: str) -> tuple[str, str | None]:
+    """The printed term for a typed form, read straight from the YAML (synonyms, then department aliases)."""
+    term = next(e["term"] for e in yaml.safe_load((DATA / "synonyms.yml").read_text(encoding="utf-8")) if typed in e["also"])
+    departments = yaml.safe_load((DATA / "departments.yml").read_text(encoding="utf-8"))
+    owner = next((d["id"] for d in departments if term in [d["name"], *(d.get("aliases") or [])]), None)
+    return term, owner
+
+
+@pytest.mark.parametrize("query", TOTALS)
+def test_exact_total_and_only_pages_holding_the_query(visit, pages, query):
+    expected = holding(pages, query)
+    assert expected, f"the query set should only hold queries the corpus answers: {query}"
+    v = visit("search/")
+    results = search(v, query)
+    assert total(v) == len(expected)
+    assert len(results) == min(SCREEN, len(expected)) and set(results) <= expected
+    assert v.errors == [] and v.foreign == []
+
+
+def test_whole_phrase_ranks_before_pages_with_the_terms_apart(visit, pages):
+    query = "知识产权 保护"
+    together = {url for url, text, _, _ in pages if "知识产权保护" in text}
+    v = visit("search/")
+    results = search(v, query)
+    assert total(v) == len(holding(pages, query)) > len(together) >= SCREEN
+    assert set(results) <= together
+
+
+@pytest.mark.parametrize("typed", SHORT_NAMES)
+def test_short_name_finds_what_the_printed_name_finds(visit, pages, typed):
+    term, owner = printed_term(typed)
+    assert owner == SHORT_NAMES[typed]
+    assert not holding(pages, typed), f"{typed} is printed after all: the test needs a form that is not"
+    expected = holding(pages, term)
+    v = visit("search/")
+    results = search(v, typed)
+    assert total(v) == len(expected) and set(results) <= expected
+    assert f"按‘{term}’检索" in v.page.locator("#ipp-search-status").inner_text()
+    if owner:
+        assert results[0] == f"departments/{owner}/"
+    assert v.errors == [] and v.foreign == []
+
+
+@pytest.mark.parametrize("name", ["工业和信息化部", "市场监管总局", "中央宣传部", "国家知识产权局"])
+def test_department_query_shows_its_page_first(visit, name):
+    departments = yaml.safe_load((DATA / "departments.yml").read_text(encoding="utf-8"))
+    owner = next(d["id"] for d in departments if d["name"] == name)
+    assert search(visit("search/"), name)[0] == f"departments/{owner}/"
+
+
+def test_no_result_suggests_terms_that_occur_and_links_the_indexes(visit, pages):
+    query = "知识产权保护体制"  # 体制 is not printed after 保护; the pairs are
+    assert not holding(pages, query)
+    v = visit("search/")
+    assert search(v, query) == []
+    assert v.page.locator("#ipp-search-status").inner_text() == f"没有找到包含“{query}”的页面。"
+    suggestions = v.page.locator("#ipp-search-suggestions a")
+    assert suggestions.count() >= 1
+    wanted = {query[i:i + 2] for i in range(len(query) - 1)}
+    for index in range(suggestions.count()):
+        term = suggestions.nth(index).inner_text()
+        assert wanted & {normalise(term)[i:i + 2] for i in range(len(normalise(term)) - 1)}, term
+        assert holding(pages, term), f"suggested {term}, which occurs nowhere"
+    links = [a.get_attribute("href") for a in v.page.query_selector_all("#ipp-search-help a:not(#ipp-search-suggestions a)")]
+    assert links == ["../documents/", "../departments/", "../years/", "../topics/"]
+    first = suggestions.nth(0).inner_text()
+    suggestions.nth(0).click()  # a suggestion searches in place
+    v.page.wait_for_function("q => document.body.getAttribute('data-search-done') === q", arg=first)
+    assert total(v) == len(holding(pages, first))
+
+
+@pytest.fixture(scope="module")
+def facts():
+    """Independent facet values: document years, and the items each department is responsible for."""
+    corpus = load_corpus()
+    return {
+        "year": {d.id: d.year for d in corpus.documents},
+        "dept": {d.id: {r.node.url for r in d.roles} for d in corpus.departments},
+    }
+
+
+@pytest.mark.parametrize("query, params", [
+    ("知识产权保护", {"doc": "plan-2021"}),
+    ("知识产权保护", {"kind": "任务"}),
+    ("知识产权", {"year": "2023"}),
+    ("知识产权", {"dept": "samr"}),
+    ("知识产权", {"doc": "plan-2023", "kind": "任务", "dept": "cnipa"}),
+])
+def test_filters_count_exactly(visit, pages, facts, query, params):
+    labels = {"task": "任务", "column": "专栏", "measure": "措施", "chapter": "部分", "section": "节"}
+    expected = set()
+    for url, _, kind, document in pages:
+        if url not in holding(pages, query):
+            continue
+        if "doc" in params and document != params["doc"]:
+            continue
+        if "kind" in params and labels.get(kind) != params["kind"]:
+            continue
+        if "year" in params and (not document or str(facts["year"][document]) != params["year"]):
+            continue
+        if "dept" in params and url not in facts["dept"][params["dept"]]:
+            continue
+        expected.add(url)
+    assert expected
+    v = visit("search/")
+    results = search(v, query, **params)
+    assert total(v) == len(expected) and set(results) <= expected
+    v.page.wait_for_function("q => document.body.getAttribute('data-search-facets') === q", arg=query)
+    for name, value in params.items():
+        assert v.page.locator(f"#ipp-filter-{name}").input_value() == value
+
+
+def test_filter_state_lives_in_the_url_and_back_works_without_reload(visit, pages):
+    v = visit("search/?q=知识产权")
+    v.page.wait_for_function("document.body.getAttribute('data-search-facets') === '知识产权'")
+    v.page.evaluate("window.notReloaded = true")
+    everything = total(v)
+    assert everything == len(holding(pages, "知识产权"))
+    v.page.select_option("#ipp-filter-doc", "plan-2021")
+    v.page.wait_for_function("location.search.includes('doc=plan-2021') && document.body.getAttribute('data-search-done') === '知识产权'")
+    v.page.wait_for_function("document.body.getAttribute('data-search-facets') === '知识产权'")
+    narrowed = total(v)
+    assert 0 < narrowed < everything
+    assert parse_qs(urlparse(v.page.url).query) == {"q": ["知识产权"], "doc": ["plan-2021"]}
+    # a new query from the box: no page load, the URL follows
+    v.page.fill("#ipp-q", "商业秘密")
+    v.page.press("#ipp-q", "Enter")
+    v.page.wait_for_function("document.body.getAttribute('data-search-done') === '商业秘密'")
+    assert total(v) == len(holding(pages, "商业秘密"))
+    assert parse_qs(urlparse(v.page.url).query) == {"q": ["商业秘密"]}
+    v.page.go_back()
+    v.page.wait_for_function("document.body.getAttribute('data-search-done') === '知识产权' && location.search.includes('doc=')")
+    assert total(v) == narrowed and v.page.locator("#ipp-q").input_value() == "知识产权"
+    v.page.go_back()
+    v.page.wait_for_function("!location.search.includes('doc=')")
+    v.page.wait_for_function("document.body.getAttribute('data-search-done') === '知识产权'")
+    assert total(v) == everything
+    assert v.page.evaluate("window.notReloaded") is True
+    assert v.errors == []
+
+
+def test_document_order_groups_results_by_document(visit, pages):
+    order = [url for url, _, _, _ in pages]
+    v = visit("search/")
+    results = search(v, "知识产权保护", sort="order")
+    expected = [url for url in order if url in holding(pages, "知识产权保护")]
+    assert results == expected[:SCREEN]
+    groups = v.page.locator("#ipp-search-results .ipp-search-group").all_inner_texts()
+    assert groups and len(groups) == len(set(groups))
+
+
+def test_keyboard_moves_through_results_and_enter_opens(visit, server):
+    v = visit("search/")
+    results = search(v, "商业秘密")
+    v.page.focus("#ipp-q")
+    v.page.keyboard.press("ArrowDown")
+    v.page.keyboard.press("ArrowDown")
+    v.page.keyboard.press("ArrowUp")
+    v.page.keyboard.press("ArrowDown")
+    assert v.page.evaluate("document.activeElement.getAttribute('href')").replace(server, "") == results[1]
+    v.page.keyboard.press("Enter")
+    v.page.wait_for_url(server + results[1])
+
+
+@pytest.mark.parametrize("path", ["", "plan-2023/t-30/", "departments/samr/"])
+def test_slash_focuses_the_header_search_box_from_any_page(visit, path):
+    v = visit(path)
+    v.page.keyboard.press("/")
+    assert v.page.evaluate("document.activeElement.id") == "ipp-header-q"
+    assert v.page.locator("#ipp-header-q").input_value() == ""
+    assert v.errors == []
+
+
+def test_exact_totals_for_phrases_drawn_from_the_pages(visit, pages):
+    """Forty phrases of 2–14 characters cut from the pages (a fixed seed): every total is exact."""
+    import random
+
+    chooser = random.Random(13)
+    texts = [text for _, text, _, _ in pages]
+    queries = []
+    while len(queries) < 40:
+        text = chooser.choice(texts).split("|")[-1]
+        length = chooser.choice([2, 3, 4, 5, 6, 8, 10, 14])
+        if len(text) > length:
+            start = chooser.randrange(len(text) - length)
+            queries.append(text[start:start + length])
+    v = visit("search/")
+    wrong = []
+    for query in queries:
+        v.page.fill("#ipp-q", query)
+        v.page.press("#ipp-q", "Enter")
+        v.page.wait_for_function("q => document.body.getAttribute('data-search-done') === q", arg=query)
+        expected = holding(pages, query)
+        if total(v) != len(expected) or not set(listed(v)) <= expected:
+            wrong.append((query, total(v), len(expected)))
+    assert wrong == []
+    assert v.errors == []
