@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .load import walk_raw
+from .text import DEFAULT_NUMBERING
 
 NUMERALS = "一二三四五六七八九十"
 PART = re.compile(rf"^([{NUMERALS}]+)、(.*)$")
@@ -228,7 +229,9 @@ def _numbering_forms(plan: ParsedPlan):
 
 
 def numbering_template(kind: str, form: str) -> str:
-    """The `numbering` value for a printed form: task '.' → '{}.', section '()' → '({})'."""
+    """The `numbering` value for a printed form: task '.' → '{}.', section '()' → '({})', written with
+    the placeholder the default templates use (so it is always what validation accepts)."""
+    placeholder = DEFAULT_NUMBERING["task"].removesuffix("．")
     if kind == "section":
-        return form[0] + "{}" + form[1]
-    return "{}" + form
+        return form[0] + placeholder + form[1]
+    return placeholder + form

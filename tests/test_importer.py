@@ -15,6 +15,7 @@ import yaml
 from conftest import DATA, ROOT, run_check
 from generator.fidelity import invented_paragraphs, load_rules, missing_lines
 from generator.importer import parse_plan, split_duty
+from generator.text import printed_number
 
 SAMPLE = """2024 年知识产权强国建设纲要和“十四五”
 规划实施推进计划
@@ -90,7 +91,7 @@ def test_sample_structure_and_departments(text):
                       ("联席会议办公室", [])]
     assert parts[1]["children"][0]["id"] == "t-6"  # a part without groups holds its tasks directly
     if text is HALF_WIDTH:
-        assert plan.numbering == {"task": "{}.", "section": "({})"}
+        assert printed_number(plan.numbering, "task", "3") == "3." and printed_number(plan.numbering, "section", "二") == "(二)"
         assert tasks[2]["text"].endswith("(公安部、最高人民检察院按职责分工负责)")  # verbatim, not normalised
     else:
         assert plan.numbering == {}
@@ -270,3 +271,24 @@ def test_python_without_the_packages_gets_advice_not_a_traceback():
     rerun = subprocess.run([sys.executable, "-S", "-m", "generator", "check"], cwd=ROOT, capture_output=True, text=True,
                            env={k: v for k, v in os.environ.items() if k != "IPP_REEXEC"})
     assert rerun.returncode == 0 and "data ok" in rerun.stdout  # runs itself again with .venv's Python
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from generator.importer_read import decode  # noqa: E402
+
+PIECES = ["一、", "（一）", "(二)", "1．", "2.", "3.5万", "（公安部负责）", "(司法部负责)", "牵头，", "等按职责分工负责）",
+          "上述各项任务分工中", "计划", "\n", "\n\n", " ", "\ufeff", "文字", "— 3 —"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60), st.binary(max_size=40))
+def test_no_input_makes_the_importer_raise(pieces, noise):
+    """Any arrangement of the format's pieces, and any bytes, give problems or a tree, never an exception."""
+    plan = parse_plan("".join(pieces))
+    assert all(isinstance(line, int) and line >= 1 for line, _ in plan.problems)
+    for raw in (noise, "".join(pieces).encode("utf-8") + noise):
+        source = decode(raw)
+        assert source.problems or "\ufeff" not in source.text
+        if not source.problems:
+            parse_plan(source.text)
