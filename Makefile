@@ -32,7 +32,7 @@ import: deps
 	$(PY) -m generator import-plan "$(FILE)" --id "$(ID)" $(if $(YEAR),--year "$(YEAR)") $(if $(FROM),--obtained-from "$(FROM)") $(if $(FORCE),--force)
 
 bench: test-deps
-	$(PY) -m generator.bench
+	$(PY) -m generator.bench $(if $(BASELINE),--baseline $(BASELINE))
 	$(PY) -m generator.search_bench
 
 # Refuse an old Python before anything is created (pip's resolver error would not say why).

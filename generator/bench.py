@@ -1,14 +1,16 @@
-"""`make bench`: build the real corpus and a synthetic one 30 times its size, and report.
+"""`make bench`: build the real corpus and synthetic ones 30 and 100 times its size, and report.
 
-The synthetic corpus is made from the real data (each document's tree repeated 30 times with
+The synthetic corpus is made from the real data (each document's tree repeated N times with
 fresh ids and numbers, references kept inside each copy) and built through the same pipeline,
-in a temporary folder. Prints, for each: pages, seconds, ms per page, largest item page, search
-index size; then `largest item page: N KB` and last `scaling ratio: R`.
+in a temporary folder, each size 3 times. Prints, for each size: pages, min and median wall
+seconds, CPU seconds, ms per page (median), peak memory, the largest page of any kind; with --baseline REF the old/new ratio at 30× (REF built alternately on the same
+data); `largest page: N KB` and last `scaling ratio: R` (ms per page, medians, largest size / 1×).
 """
 from __future__ import annotations
 
 import copy
 import os
+import statistics
 import shutil
 import subprocess
 import sys
@@ -65,57 +67,103 @@ def make_synthetic(target: Path, factor: int) -> None:
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
 
 
-BENCH_QUERIES = ["昆仑2023", "AIPPI", "市场监管总局", "知识产权保护体系"]
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and all its descendants, now (Linux /proc)."""
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(status.split("VmRSS:")[1].split()[0]) * 1024 if "VmRSS:" in status else 0
+            for task in Path(f"/proc/{current}/task").iterdir():
+                pending += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError, IndexError):
+            continue
+    return total
 
 
-def search_fetch_kb(site_dir: Path, query: str) -> float:
-    """What the search page downloads for one query, at the least: config, the shards of its
-    character pairs, and the text files of the first 24 pages that hold all its pairs."""
+def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
+    """One `python -m generator build` of `root`'s generator on `data_dir`: wall seconds, CPU seconds,
+    the largest single process's peak RSS and the peak RSS of the whole process tree (sampled)."""
+    import resource
+    import threading
+
+    env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)}
+    shutil.rmtree(site_dir, ignore_errors=True)
+    # A child that runs the build and reports its descendants' usage: our own process's
+    # RUSAGE_CHILDREN would mix all the builds of this run.
+    runner = ("import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:]); "
+              "u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+              "print(json.dumps([r.returncode, u.ru_utime + u.ru_stime, u.ru_maxrss * 1024]), file=sys.stderr)")
+    command = [sys.executable, "-c", runner, sys.executable, "-m", "generator", "build", "--site-dir", str(site_dir)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], _tree_rss(process.pid))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - started
+    sampler.join()
     import json
 
-    from .search import fnv1a, normalise
-
-    folder = site_dir / "search"
-    config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-    text = normalise(query)
-    pairs = {text[i:i + 2] for i in range(len(text) - 1)}
-    total = (folder / "config.json").stat().st_size
-    page_sets = []
-    for shard_id in {fnv1a(pair) % config["shards"] for pair in pairs}:
-        path = folder / f"shard-{shard_id}.json"
-        total += path.stat().st_size
-        postings = json.loads(path.read_text(encoding="utf-8"))
-        for pair in pairs & postings.keys():
-            entry = postings[pair]
-            if isinstance(entry, dict):
-                ids, page = set(), 0
-                for index, delta in enumerate(entry["p"]):
-                    page = delta if index == 0 else page + delta
-                    ids.add(page)
-            else:
-                ids = {item[0] for item in entry}
-            page_sets.append(ids)
-    candidates = sorted(set.intersection(*page_sets)) if page_sets else []
-    total += sum((folder / "page" / f"{page}.json").stat().st_size for page in candidates[:24])
-    return total / 1024
+    returncode, cpu, largest = json.loads(stderr.strip().splitlines()[-1])
+    if returncode != 0:
+        raise SystemExit(stderr)
+    return {"seconds": seconds, "cpu": cpu, "rss": largest, "tree_rss": peak[0]}
 
 
-def measure(data_dir: Path, site_dir: Path) -> dict:
-    env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1"}
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--site-dir", str(site_dir)],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(result.stderr)
+def site_facts(data_dir: Path, site_dir: Path) -> dict:
+    """Pages, the largest page of any kind and of an item of a built site (the search: generator.search_bench)."""
     corpus = load_corpus(data_dir)
-    pages = sum(1 for _ in site_dir.rglob("*.html"))
-    item_sizes = [(site_dir / n.url / "index.html").stat().st_size for n in corpus.nodes if n.kind in ITEM_KINDS]
-    search = sum(p.stat().st_size for p in (site_dir / "search").glob("*.json"))
-    return {"pages": pages, "seconds": seconds, "ms_per_page": 1000 * seconds / pages,
-            "largest_item_kb": max(item_sizes) / 1024, "search_kb": search / 1024,
-            "shard_kb": max(p.stat().st_size for p in (site_dir / "search").glob("shard-*.json")) / 1024,
-            "query_kb": {q: search_fetch_kb(site_dir, q) for q in BENCH_QUERIES}}
+    sizes = {path: path.stat().st_size for path in site_dir.rglob("*.html")}
+    largest = max(sizes, key=sizes.get)
+    item_sizes = [sizes[site_dir / n.url / "index.html"] for n in corpus.nodes if n.kind in ITEM_KINDS]
+    return {"pages": len(sizes), "largest_kb": sizes[largest] / 1024,
+            "largest_page": str(largest.parent.relative_to(site_dir)) + "/",
+            "largest_item_kb": max(item_sizes) / 1024}
+
+
+def measure(data_dir: Path, site_dir: Path, runs: int = 3, baseline: Path | None = None) -> dict:
+    """Build `runs` times (alternating with the baseline tree, if given, on the same data)."""
+    builds, old = [], []
+    for _ in range(runs):
+        builds.append(timed_build(data_dir, site_dir))
+        if baseline is not None:
+            old.append(timed_build(data_dir, site_dir.with_name(site_dir.name + "-old"), root=baseline))
+    row = site_facts(data_dir, site_dir)
+    seconds = sorted(b["seconds"] for b in builds)
+    row.update(runs=runs, min=seconds[0], median=statistics.median(seconds),
+               cpu=statistics.median(b["cpu"] for b in builds),
+               rss_mb=max(b["rss"] for b in builds) / 2**20, tree_rss_mb=max(b["tree_rss"] for b in builds) / 2**20)
+    row["ms_per_page"] = 1000 * row["median"] / row["pages"]
+    if old:
+        row["old_median"] = statistics.median(b["seconds"] for b in old)
+        row["old_min"] = min(b["seconds"] for b in old)
+    return row
+
+
+def hugo_seconds(pages: int, scratch: Path) -> float | None:
+    """Hugo building `pages` trivial pages, for reference; None without `hugo`."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    site = scratch / "hugo"
+    (site / "content").mkdir(parents=True, exist_ok=True)
+    (site / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+    (site / "hugo.toml").write_text('baseURL = "/"\ndisableKinds = ["taxonomy", "term", "RSS", "sitemap"]\n')
+    (site / "layouts" / "_default" / "single.html").write_text("<html><body>{{ .Content }}</body></html>")
+    (site / "layouts" / "_default" / "list.html").write_text("<html><body>{{ .Content }}</body></html>")
+    for number in range(pages):
+        (site / "content" / f"p{number}.md").write_text(f"---\ntitle: p{number}\n---\n第{number}页。\n")
+    started = time.perf_counter()
+    subprocess.run([hugo, "--quiet", "-s", str(site)], check=True, capture_output=True)
+    return time.perf_counter() - started
 
 
 def start_serve(data_dir: Path) -> tuple[subprocess.Popen, str]:
@@ -169,26 +217,68 @@ def serve_latency(data_dir: Path, trials: int = 3) -> list[float]:
         server.wait(timeout=10)
 
 
-def main(factor: int = 30) -> int:
+def baseline_tree(ref: str, scratch: Path) -> Path:
+    """The repository at `ref` (a commit of main to compare with), unpacked into scratch."""
+    target = scratch / "baseline"
+    target.mkdir()
+    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__)
+    parser.add_argument("--factors", default="1,30,100", help="corpus sizes to build (default 1,30,100)")
+    parser.add_argument("--runs", type=int, default=3, help="builds per size (default 3)")
+    parser.add_argument("--baseline", default="", help="a commit to build side by side at 30× (old/new ratio)")
+    parser.add_argument("--no-serve", action="store_true", help="skip the make serve latency")
+    args = parser.parse_args(argv)
+    factors = [int(f) for f in args.factors.split(",")]
+    rows = []
     with tempfile.TemporaryDirectory(prefix="ipp-bench-") as scratch:
         scratch = Path(scratch)
-        synthetic = scratch / "data"
-        make_synthetic(synthetic, factor)
-        rows = [("1×", measure(DATA_DIR, scratch / "site-1")), (f"{factor}×", measure(synthetic, scratch / "site-n"))]
-        real_copy = scratch / "real-data"
-        shutil.copytree(DATA_DIR, real_copy)
-        latencies = serve_latency(real_copy)
-    print(f"{'corpus':<8}{'pages':>8}{'seconds':>10}{'ms/page':>10}{'largest item KB':>17}{'search index KB':>17}{'largest shard KB':>18}")
+        baseline = baseline_tree(args.baseline, scratch) if args.baseline else None
+        for factor in factors:
+            data = DATA_DIR
+            if factor != 1:
+                data = scratch / f"data-{factor}"
+                make_synthetic(data, factor)
+            row = measure(data, scratch / f"site-{factor}", args.runs, baseline if factor == 30 else None)
+            rows.append((f"{factor}×", row))
+            shutil.rmtree(scratch / f"site-{factor}", ignore_errors=True)
+            shutil.rmtree(scratch / f"site-{factor}-old", ignore_errors=True)
+        latencies = []
+        if not args.no_serve:
+            real_copy = scratch / "real-data"
+            shutil.copytree(DATA_DIR, real_copy)
+            latencies = serve_latency(real_copy)
+        hugo = hugo_seconds(rows[-1][1]["pages"], scratch)
+    print(f"{'corpus':<7}{'pages':>7}{'min s':>8}{'median s':>10}{'CPU s':>8}{'ms/page':>9}{'peak MB':>9}"
+          f"{'all MB':>8}{'largest KB':>12}  largest page")
     for name, row in rows:
-        print(f"{name:<8}{row['pages']:>8}{row['seconds']:>10.1f}{row['ms_per_page']:>10.2f}"
-              f"{row['largest_item_kb']:>17.1f}{row['search_kb']:>17.0f}{row['shard_kb']:>18.1f}")
-    for query in BENCH_QUERIES:
-        print(f"one search for {query}: " + ", ".join(f"{name} {row['query_kb'][query]:.0f} KB" for name, row in rows))
-    print(f"make serve: a YAML edit is served after {', '.join(f'{s:.2f}' for s in latencies)} s")
+        print(f"{name:<7}{row['pages']:>7}{row['min']:>8.1f}{row['median']:>10.1f}{row['cpu']:>8.1f}"
+              f"{row['ms_per_page']:>9.2f}{row['rss_mb']:>9.0f}{row['tree_rss_mb']:>8.0f}{row['largest_kb']:>12.1f}"
+              f"  {row['largest_page']}")
+    print(f"({args.runs} builds each; peak MB: the largest process; all MB: all processes of the build together)")
+    if latencies:
+        print(f"make serve: a YAML edit is served after {', '.join(f'{s:.2f}' for s in latencies)} s")
+    for name, row in rows:
+        if "old_median" in row:
+            print(f"{name} against {args.baseline}: median {row['old_median']:.1f} s → {row['median']:.1f} s, "
+                  f"old/new ratio {row['median'] / row['old_median']:.2f}")
+    if hugo is not None:
+        print(f"hugo, {rows[-1][1]['pages']} trivial pages: {hugo:.1f} s "
+              f"(ratio to ours {rows[-1][1]['median'] / hugo:.1f})")
     print(f"largest item page: {max(r['largest_item_kb'] for _, r in rows):.1f} KB")
-    print(f"scaling ratio: {rows[1][1]['ms_per_page'] / rows[0][1]['ms_per_page']:.2f}")
+    print(f"largest page: {max(r['largest_kb'] for _, r in rows):.1f} KB")
+    if len(rows) > 1:
+        for name, row in rows[1:]:
+            print(f"scaling ratio {name}: {row['ms_per_page'] / rows[0][1]['ms_per_page']:.2f}")
+        print(f"scaling ratio: {rows[-1][1]['ms_per_page'] / rows[0][1]['ms_per_page']:.2f}")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 30))
+    sys.exit(main())

@@ -6,12 +6,14 @@ to the page that holds them, so the site works under any sub-path.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 
@@ -25,6 +27,7 @@ from .sources import source_texts
 from .search import SearchEntry, build_index
 from .synonyms import search_config, suggestion_terms
 from .index import years_of
+from .listing import BODY_LIMIT, ENTRY_OVERHEAD, PAGE_BUDGET, Entry, Group, Subgroup, paginate
 from .model import KIND_LABELS, Corpus, Document, Node
 from .text import GAP_MARK, GAP_TEXT, squeeze
 
@@ -41,11 +44,19 @@ class RenderedPage:
     uri: str  # source path, e.g. "plan-2023/t-1.md" → URL plan-2023/t-1/
     url: str
     title: str
-    html: str
+    html: str | None  # None until asked for, when the renderer is lazy: see body()
     description: str = ""
     search: SearchEntry | None = None  # what the site search indexes for this page
     head: str = ""  # OpenGraph, Twitter card, JSON-LD and alternate links for the page's <head>
     origin: str = ""  # what the page shows, for messages: "data/…/x.yml:LINE (id …)" or the template
+    # The page's contents column: (2, id, title, [(3, id, title)]) for its headings, if it has one.
+    toc: list = field(default_factory=list)
+    render: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+
+    def body(self) -> str:
+        """The HTML body, rendered now if it was deferred (and not kept: a big site's bodies need not
+        all be in memory at once)."""
+        return self.html if self.html is not None else self.render()
 
 
 @dataclass
@@ -93,12 +104,15 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 class Renderer:
     def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR, site_url: str = "",
                  data_date: str | None = None, site_name: str = "", source_folder: Path | None = None,
-                 history: DataHistory | None = None):
+                 history: DataHistory | None = None, lazy: bool = False):
         self.corpus = corpus
         self.site_name = site_name
         # The source texts the documents were checked against, published as sources/<name>.txt.
         self.sources = source_texts(source_folder or data_dir() / "sources")
         self.history = history  # the data's changes from version control (None: the build has no history)
+        # lazy: pages carry a render() for their body instead of the body (the site builder
+        # renders them in worker processes, or one at a time).
+        self.lazy = lazy
         self.env = _environment(template_dir)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
@@ -141,40 +155,39 @@ class Renderer:
 
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
              search_context: str = "", search_title: str = "", search_facets: dict | None = None,
-             entity=None, trail=None, twin: bool = False, csv_twin: bool = False, **context) -> RenderedPage:
-        marked: set = set()
-
-        def segments(node: Node, paragraph: str):
-            return _segments(node, paragraph, marked)
-
+             entity=None, trail=None, twin: bool = False, csv_twin: bool = False, eager: bool = False,
+             **context) -> RenderedPage:
         def role_for(node: Node, measure: dict):
             return next(r for r in node.roles if r.as_addressee and r.printed == measure["addressee"])
 
-        html = self.env.get_template(template).render(
-            rel=lambda target: relative(url, target),
-            segments=segments,
-            role_for=role_for,
-            absolute=self.absolute,
-            grouped_notes=grouped_notes,
-            indicator_facts=indicator_facts,
-            publication=self.corpus.publication,
-            kind_labels=KIND_LABELS,
-            gap_text=GAP_TEXT,
-            note_labels=NOTE_LABELS,
-            field_labels=FIELD_LABELS,
-            data_links={"json": linked_data.JSON_NAME if twin else "", "csv": linked_data.CSV_NAME if csv_twin else ""},
-            history=self.history, day_label=day_label,
-            **({"trail": trail} if trail is not None else {}),
-            **context,
-        )
+        def render() -> str:
+            marked: set = set()  # corrections already marked on this page (each is marked once)
+            return self.env.get_template(template).render(
+                rel=lambda target: relative(url, target),
+                segments=lambda node, paragraph: _segments(node, paragraph, marked),
+                role_for=role_for,
+                absolute=self.absolute,
+                grouped_notes=grouped_notes,
+                indicator_facts=indicator_facts,
+                publication=self.corpus.publication,
+                kind_labels=KIND_LABELS,
+                gap_text=GAP_TEXT,
+                note_labels=NOTE_LABELS,
+                field_labels=FIELD_LABELS,
+                data_links={"json": linked_data.JSON_NAME if twin else "", "csv": linked_data.CSV_NAME if csv_twin else ""},
+                history=self.history, day_label=day_label,
+                **({"trail": trail} if trail is not None else {}),
+                **context,
+            )
+
         search = None
         if search_text is not None:
             search = SearchEntry(url, search_title or title, search_text, search_context, **(search_facets or {}))
         head = self.head(url, title, description, entity, trail)
         shown = next((context[k] for k in ("node", "department", "topic", "document") if context.get(k) is not None), None)
         origin = getattr(shown, "origin", "") or f"the generated page {template}"
-        return RenderedPage(uri=_uri(url), url=url, title=title, html=html, description=description, search=search,
-                            head=head, origin=origin)
+        return RenderedPage(uri=_uri(url), url=url, title=title, html=None if self.lazy and not eager else render(),
+                            description=description, search=search, head=head, render=render, origin=origin)
 
     # -- pages -------------------------------------------------------------------------------
     def citation(self, document: Document, node: Node | None) -> dict:
@@ -234,40 +247,83 @@ class Renderer:
         yield self.page("departments.html", "departments/", "部门", groups=groups, documents=documents,
                         chart=chart, chart_size=chart.count('class="ipp-bar-row"'))
         for department in corpus.departments:
-            by_document = []
+            groups = []
             for document in corpus.documents:
                 roles = [r for r in department.roles if r.node.document is document]
-                if roles:
-                    by_document.append((
-                        document,
-                        _unique([r.node for r in roles if r.is_lead]),
-                        _unique([r.node for r in roles if not r.is_lead and not r.as_addressee]),
-                        _unique([r.node for r in roles if r.as_addressee]),
-                    ))
-            yield self.page("department.html", department.url, department.name,
-                            description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
-                            search_text=" ".join([department.full_name, *department.aliases, department.english]),
-                            search_context=f"部门 · {department.category_label}", search_facets={"kind": "部门"},
-                            department=department, by_document=by_document, twin=True, csv_twin=True,
-                            entity=lambda link, department=department: linked_data.department_entity(department, link),
-                            trail=[("departments/", "部门"), (department.url, department.name)])
+                join = "参与" if document.kind != "task-list" else "责任部门"
+                subgroups = [
+                    ("lead", "牵头", [r.node for r in roles if r.is_lead]),
+                    ("join", join, [r.node for r in roles if not r.is_lead and not r.as_addressee]),
+                    ("addressed", "落实举措的对象", [r.node for r in roles if r.as_addressee]),
+                ]
+                groups.append(Group(f"doc-{document.id}", document.title, [
+                    Subgroup(key, title, [Entry(n, "item", document.id, KIND_LABELS[n.kind], title)
+                                          for n in _unique(nodes)])
+                    for key, title, nodes in subgroups], url=document.url))
+            yield from self.listing_pages(
+                "department.html", department.url, groups, department.name,
+                description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
+                search_text=" ".join([department.full_name, *department.aliases, department.english]),
+                search_context=f"部门 · {department.category_label}", department=department,
+                first_page={"twin": True, "csv_twin": True, "search_facets": {"kind": "部门"},
+                            "entity": lambda link, department=department: linked_data.department_entity(department, link)},
+                trail=[("departments/", "部门"), (department.url, department.name)])
+
+    def listing_pages(self, template: str, url: str, groups: list[Group], title: str, search_text: str | None = None,
+                      first_page: dict | None = None, trail: list | None = None, **context) -> list[RenderedPage]:
+        """An aggregate list cut into pages; each page's groups make its contents column. `first_page`:
+        what only page 1 has (its data twins, its schema.org entity); `trail`: page 1's breadcrumbs.
+
+        Entry sizes are estimates: should a page come out over BODY_LIMIT, cut again, smaller."""
+        labels = {d.id: d.short_title for d in self.corpus.documents}
+        budget = PAGE_BUDGET
+        while True:
+            listing = paginate(url, groups, labels, budget)
+            pages = []
+            for page in listing.pages:
+                first = page.number == 1
+                rendered = self.page(template, page.url, title if first else f"{title}（第{page.number}页）",
+                                     search_text=search_text if first else None, eager=True,
+                                     trail=trail if first or trail is None else trail + [(page.url, f"第{page.number}页")],
+                                     listing=listing, listing_page=page, **((first_page or {}) if first else {}),
+                                     **context)
+                rendered.toc = [(2, g.id, g.title, [(3, f"{g.id}-{s.id}", s.title) for s in g.subgroups if s.title])
+                                for g in page.groups]
+                pages.append(rendered)
+            if budget < PAGE_BUDGET / 8 or all(_weight(p) <= BODY_LIMIT for p in pages):
+                return pages
+            budget = budget * 3 // 4
 
     def year_pages(self):
         years = years_of(self.corpus)
         timeline = [(year, _timeline_lines(years[year])) for year in TIMELINE if year in years]
         yield self.page("years.html", "years/", "年份", timeline=timeline)
         for year, entry in years.items():
-            yield self.page("year.html", f"years/{year}/", f"{year}年", year=year, issued=entry.issued,
-                            scheduled=entry.scheduled, targets=entry.targets, campaigns=list(entry.campaigns.items()))
+            groups = [Group("issued", "当年发布的文件", [Subgroup("list", "", [
+                Entry(d, "document", d.id, "文件", cost=ENTRY_OVERHEAD + 3 * len(d.title + d.issuer + d.number))
+                for d in entry.issued])])]
+            for document, parts in entry.scheduled:
+                groups.append(Group(f"scheduled-{document.id}", f"当年安排的任务：{document.short_title}", [
+                    Subgroup(part.id, part.heading, [Entry(t, "task", document.id, KIND_LABELS[t.kind]) for t in tasks])
+                    for part, tasks in parts]))
+            groups.append(Group("targets", "当年到期的目标", [Subgroup("list", "", [
+                Entry(t, "target", t.document.id, "目标", anchor=f"target-{index}", cost=_target_cost(t))
+                for index, t in enumerate(_split_tables(entry.targets), 1)], blocks=True)]))
+            groups.append(Group("campaigns", "以年份命名的专项行动", [Subgroup("list", "", [
+                Entry((name, items), "campaign", items[0].document.id, "专项行动",
+                      cost=ENTRY_OVERHEAD + sum(ENTRY_OVERHEAD + 3 * len(i.heading) for i in items))
+                for name, items in entry.campaigns.items()])]))
+            yield from self.listing_pages("year.html", f"years/{year}/", groups, f"{year}年", year=year)
 
     def topic_pages(self):
         yield self.page("topics.html", "topics/", "专题", topics=self.corpus.topics)
         for topic in self.corpus.topics:
-            by_document = [(d, [n for n in topic.items if n.document is d]) for d in self.corpus.documents]
-            yield self.page("topic.html", topic.url, topic.name, topic=topic,
-                            search_text=" ".join([topic.description, *topic.keywords]), search_context="专题",
-                            search_facets={"kind": "专题"},
-                            by_document=[(d, items) for d, items in by_document if items])
+            groups = [Group(f"t-{d.id}", f"{d.year}年 · {d.title}", [Subgroup("list", "", [
+                Entry(n, "item", d.id, KIND_LABELS[n.kind]) for n in topic.items if n.document is d])])
+                for d in self.corpus.documents]
+            yield from self.listing_pages("topic.html", topic.url, groups, topic.name, topic=topic,
+                                          search_text=" ".join([topic.description, *topic.keywords]),
+                                          search_context="专题", first_page={"search_facets": {"kind": "专题"}})
 
     def coverage_page(self):
         documents = []
@@ -395,6 +451,30 @@ def _node_search_text(node: Node) -> str:
     if node.indicator:
         parts.append(" ".join(str(v) for v in node.indicator.values()))
     return "\n".join(p for p in parts if p)
+
+
+def _weight(page: RenderedPage) -> int:
+    """Bytes of a page's body and of its contents column (Material prints it twice, ~300 bytes a line)."""
+    return len(page.html.encode()) + 600 * sum(1 + len(children) for *_, children in page.toc)
+
+
+INDICATOR_ROWS = 25  # rows of one indicator table on a year page; a longer one continues in the next
+
+
+def _split_tables(targets):
+    for target in targets:
+        rows = target.indicators or []
+        if len(rows) <= INDICATOR_ROWS:
+            yield target
+            continue
+        for start in range(0, len(rows), INDICATOR_ROWS):
+            label = target.label if not start else f"{target.label}（续）"
+            yield dataclasses.replace(target, label=label, indicators=rows[start:start + INDICATOR_ROWS])
+
+
+def _target_cost(target) -> int:
+    indicators = target.indicators or []
+    return ENTRY_OVERHEAD + 3 * sum(map(len, target.paragraphs)) + 600 * len(indicators)
 
 
 def _timeline_lines(entry) -> list[str]:
