@@ -2,15 +2,15 @@
 
 `site/` is a complete site at every instant, the previous one or the new one:
 - one build at a time: an exclusive lock (flock, released by the kernel when its holders die,
-  shared with the MkDocs child so an orphaned child still holds it);
+  inherited by the build's worker processes, which die with it);
 - every build writes into its own scratch folder `.site.building-XXXX` next to site/;
 - the new site replaces the old in one system call: Linux renameat2(RENAME_EXCHANGE) (macOS:
   renamex_np(RENAME_SWAP)) swaps the two folders, so no instant is without a complete site/;
 - leftovers of killed builds (scratch folders, the old site after a swap) are removed by the
   next build under the lock; a site/ missing next to an old-style `.site.previous` is restored.
-Any MkDocs warning fails the build: `--quiet` would hide warnings from `--strict`
-(mkdocs/mkdocs#4126), so MkDocs runs verbose and we count its WARNING lines ourselves.
-MkDocs runs as a subprocess so this module, like the rest of the core, does not import it.
+The data is loaded and validated once: MkDocs runs in this process (through the adapter,
+generator/mkdocs_hook.py) and its hook takes the corpus checked here. Any MkDocs warning fails
+the build: the adapter collects every WARNING and ERROR MkDocs logs, in any of its processes.
 """
 from __future__ import annotations
 
@@ -22,17 +22,14 @@ import os
 import re
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .pipeline import DataError, load_corpus
+from .pipeline import DataError, hand_over, load_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-# MkDocs log lines look like "WARNING -  Doc file 'about.md' contains a link …".
-_LOG_LINE = re.compile(r"^(DEBUG|INFO|WARNING|ERROR|CRITICAL)\s+-\s")
 
 
 class BuildBusy(Exception):
@@ -103,21 +100,11 @@ def swap_in(new: Path, site_dir: Path) -> Path | None:
     return old
 
 
-def _run_mkdocs(config_file: Path, scratch: Path, strict: bool, lock: int) -> tuple[int, list[str]]:
-    """MkDocs into `scratch`; returns its exit code and the warning and error lines it printed."""
-    command = [sys.executable, "-m", "mkdocs", "build", "--config-file", str(config_file),
-               "--site-dir", str(scratch)] + (["--strict"] if strict else [])
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, errors="replace", pass_fds=(lock,))
-    problems, current = [], None
-    for line in result.stdout.splitlines():
-        level = _LOG_LINE.match(line)
-        if level:
-            current = level[1] not in ("DEBUG", "INFO")
-        if current is None or current:  # tracebacks and continuation lines of a warning are shown too
-            problems.append(line)
-    return result.returncode, problems
+def _run_mkdocs(config_file: Path, scratch: Path, strict: bool) -> tuple[int, list[str]]:
+    """MkDocs into `scratch`, in this process: its exit code and the warning and error lines it logged."""
+    from . import mkdocs_hook  # the adapter; imported here so the core never loads MkDocs
+
+    return mkdocs_hook.build(config_file, scratch, strict)
 
 
 def _terminate_as_exit(signum, frame):
@@ -145,7 +132,8 @@ def build_site(site_dir: Path, strict: bool = True, config_file: Path = ROOT / "
     try:
         recover(site_dir)
         scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-        code, problems = _run_mkdocs(config_file, scratch, strict, lock)
+        hand_over(corpus)
+        code, problems = _run_mkdocs(config_file, scratch, strict)
         for line in problems:
             print(line, file=sys.stderr)
         if code != 0 or (strict and problems):

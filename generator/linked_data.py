@@ -7,6 +7,7 @@ site_url, else relative to the page).
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Callable
 
@@ -123,21 +124,34 @@ def _dump(value) -> bytes:
     return json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def page_files(corpus: Corpus) -> dict[str, bytes]:
-    """Site path → content: the JSON twin of every document, item and department page, each department's CSV."""
-    files = {}
-    documents = {row["id"]: row for row in document_rows(corpus)}
-    for document in corpus.documents:
-        files[document.url + JSON_NAME] = _dump({**documents[document.id],
-                                                 "children": [_link(n) for n in document.sections]})
-        for node in document.nodes:
-            if node.has_page:
-                files[node.url + JSON_NAME] = _dump(node_json(node))
-    departments = {row["id"]: row for row in department_rows(corpus)}
-    position = node_positions(corpus)
-    for department in corpus.departments:
-        roles, columns = department_role_rows(department, position)
+class Twins:
+    """The JSON twin of every document, item and department page, and each department's CSV, made
+    one page at a time (by whichever process writes the page): site path → content."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+
+    @functools.cached_property
+    def _documents(self) -> dict[str, dict]:
+        return {row["id"]: row for row in document_rows(self.corpus)}
+
+    @functools.cached_property
+    def _departments(self) -> dict[str, dict]:
+        return {row["id"]: row for row in department_rows(self.corpus)}
+
+    @functools.cached_property
+    def _position(self) -> dict[int, tuple[int, int]]:
+        return node_positions(self.corpus)
+
+    def document(self, document: Document) -> dict[str, bytes]:
+        return {document.url + JSON_NAME: _dump({**self._documents[document.id],
+                                                 "children": [_link(n) for n in document.sections]})}
+
+    def node(self, node: Node) -> dict[str, bytes]:
+        return {node.url + JSON_NAME: _dump(node_json(node))}
+
+    def department(self, department: Department) -> dict[str, bytes]:
+        roles, columns = department_role_rows(department, self._position)
         items = [{key: row[key] for key in ("role", "id", "url", "title")} for row in roles]
-        files[department.url + JSON_NAME] = _dump({**departments[department.id], "items": items})
-        files[department.url + CSV_NAME] = to_csv(roles, columns)
-    return files
+        return {department.url + JSON_NAME: _dump({**self._departments[department.id], "items": items}),
+                department.url + CSV_NAME: to_csv(roles, columns)}

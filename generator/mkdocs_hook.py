@@ -1,19 +1,24 @@
 """The only place MkDocs meets the generator: a hook that hands it our pages and data files.
 
 Event order (mkdocs/commands/build.py): on_config → on_files → on_nav → for every page
-on_page_markdown → on_page_content; then for every page on_page_context → template →
+on_page_markdown → on_page_content; on_env; then for every page on_page_context → template →
 on_post_page; on_post_build. We run the core pipeline in on_config (so an edit under data/ is
-picked up by every `mkdocs serve` rebuild), add virtual files in on_files (`File.generated`,
-as mkdocs-gen-files does) and start the workers of generator/parallel.py, and put our escaped
-HTML in place of the page's Markdown output in on_page_context, dropping it once written.
+picked up by every `mkdocs serve` rebuild) and add virtual files in on_files (`File.generated`,
+as mkdocs-gen-files does). Only the top-level generated pages (documents, indexes: what the menu
+and hand-written pages link to) go through MkDocs' reading; every page below them is written in
+on_env by forked processes (generator/parallel.py) through MkDocs' own page writer, with
+Material's frame. The search index is made meanwhile in another process.
+`build()` runs MkDocs in the calling process (generator/build.py hands it the checked corpus).
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,11 +29,13 @@ if str(ROOT) not in sys.path:  # hooks are loaded by path; make the package impo
 from mkdocs.commands import build as mkdocs_build  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.structure.files import File, InclusionLevel  # noqa: E402
+from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
+from mkdocs.utils import get_build_date  # noqa: E402
 
-from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
 from generator.history import data_history  # noqa: E402
-from generator.parallel import Bodies, Share  # noqa: E402
+from generator.parallel import Forked, WorkFailed, share, workers  # noqa: E402
+from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
 from generator.render import RenderedPage, RenderedSite, Renderer  # noqa: E402
 from generator.vcs import last_changed  # noqa: E402
 
@@ -38,22 +45,28 @@ _pages: dict = {}
 # `mkdocs serve` keeps serving while the data is invalid: every page shows the problems instead
 # (and live reload brings the site back once they are fixed); `mkdocs build` stops.
 _serving = False
+_dirty = False
 _problems: list[str] = []
-_index: dict[str, int] = {}  # uri → position among the pages this process writes
-_bodies: Bodies | None = None  # their bodies, rendered ahead in a worker process
-_share: Share | None = None  # the process that writes every other generated page
-_theirs: set[str] = set()  # the uris it writes
-_inline = False  # True in that process: it renders its bodies itself
+_direct: list[File] = []  # generated pages below the top level: written in on_env, not read by MkDocs
+_writers: list[Forked] = []  # the processes writing them
+_search: Forked | None = None  # the process making the search index
 _nav = None
-# A page the other process writes is given this (empty) template here: MkDocs then writes nothing.
-ELSEWHERE = "ipp-built-elsewhere.html"
+# Material's frame pieces that are the same on every page outside the menu in one folder (menu,
+# styles, scripts, settings: only their relative links differ between pages): rendered once per folder. IPP_WORKERS=0 builds everything
+# page by page in one process, the reference the suite compares with.
+_frames: dict[str, str] = {}
 _ready: dict[str, str] = {}  # bodies fetched to fingerprint them, until the page is built
-# `mkdocs build` uses worker processes; `mkdocs serve` (threads, a rebuild per edit) works in-process.
-# IPP_WORKERS=0 turns them off (the suite checks both ways give the same site).
-_parallel = os.environ.get("IPP_WORKERS", "1") != "0"
 # Fingerprints of what the previous build generated. MkDocs loads this hook once per process, so
 # under `mkdocs serve --dirty` an edit rebuilds only the pages whose output changed.
 _fingerprints: dict[str, str] = {}
+SEARCH_PAGE = "search/index.md"
+_started = time.perf_counter()
+
+
+def _phase(name: str) -> None:
+    """IPP_TIMINGS=1: when each phase of the build ends (seconds since the hook was loaded), on stderr."""
+    if os.environ.get("IPP_TIMINGS"):
+        print(f"[{time.perf_counter() - _started:7.2f} s] {name} (process {os.getpid()})", file=sys.stderr)
 
 
 class _GeneratedFile(File):
@@ -103,9 +116,12 @@ def _claim(owners: dict[str, str], file: File, source: str) -> list[str]:
 
 
 def _body(uri: str) -> str:
-    if uri in _ready:
-        return _ready.pop(uri)
-    return _pages[uri].body() if _inline or uri not in _index else _bodies.body(_index[uri])
+    return _ready.pop(uri) if uri in _ready else _pages[uri].body()
+
+
+def _through_mkdocs(page: RenderedPage) -> bool:
+    """Top-level pages (documents, indexes, data.md) are MkDocs pages: the menu and content link them."""
+    return page.url.count("/") <= 1  # "plan-2023/" yes, "plan-2023/t-1/" no
 
 
 # Hand-written pages and generated index pages; documents are inserted after 首页. The editors' pages
@@ -121,9 +137,9 @@ NAV_TAIL = [
 
 
 def on_startup(command, dirty):
-    global _serving, _parallel
+    global _serving, _dirty
     _serving = command == "serve"
-    _parallel = _parallel and not _serving
+    _dirty = dirty
 
 
 def _error_site(problems: list[str]) -> RenderedSite:
@@ -148,6 +164,7 @@ def on_config(config):
         config["watch"].append(folder)  # `mkdocs serve` on other data (IPP_DATA_DIR) reloads on its edits
     try:
         corpus = load_corpus()
+        _phase("data loaded and validated")
     except DataError as error:
         if not _serving:
             raise PluginError(f"{len(error.problems)} problem(s) in the data:\n{error}") from None
@@ -162,6 +179,7 @@ def on_config(config):
                          site_name=config["site_name"], history=data_history(data_dir()), lazy=True)
     _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
+    _phase("pages planned")
     # Material renders nav titles as HTML: escape ours. One entry per document, never per item.
     documents = ["documents/index.md"] + [{html.escape(title): uri} for title, uri in _site.nav]
     config["nav"] = [{"首页": "index.md"}, {"文件": documents}, *NAV_TAIL]
@@ -169,19 +187,20 @@ def on_config(config):
 
 
 def on_files(files, config):
+    global _search
     # A changed navigation (a document added or renamed), theme or configuration shows on every page.
     theme_files = sorted(Path(config["theme"].custom_dir).rglob("*")) if config["theme"].custom_dir else []
     layout = repr(config["nav"]) + repr([(str(p), p.stat().st_mtime) for p in theme_files if p.is_file()])
     layout += repr(Path(config.config_file_path).stat().st_mtime)
     everything_changed = _fingerprints.get("(layout)") != layout
     _fingerprints["(layout)"] = layout
+    _direct.clear()
+    _writers.clear()
+    _search = None
     if everything_changed:  # hand-written pages too (they showed the problems, or must stop showing them)
         for file in files:
             if file.is_documentation_page():
                 file.is_modified = lambda: True
-    global _bodies, _share
-    _bodies = _share = None
-    _theirs.clear()
     if _problems:  # the error pages stand in for the generated ones
         for page in _site.pages:
             if files.get_file_from_path(page.uri) is None:
@@ -195,7 +214,11 @@ def on_files(files, config):
         file = _GeneratedPage.generated(config, page.uri, content=f"<!-- generated: {page.uri} -->\n")
         file.everything_changed = everything_changed
         clashes += _claim(owners, file, page.origin)
-        files.append(file)
+        if _through_mkdocs(page):
+            files.append(file)
+            _site.files.update(page.files() if page.files else {})
+        else:
+            _direct.append(file)
     for path, content in _site.files.items():  # open data: MkDocs knows them, so links to them resolve
         file = _generated_file(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed)
         clashes += _claim(owners, file, "the downloads")
@@ -203,16 +226,29 @@ def on_files(files, config):
     if clashes:
         raise PluginError(f"{len(clashes)} page(s) with the same address:\n" + "\n".join(clashes) +
                           "\nChange one of the ids: every page needs an address of its own.")
-    # With workers, another process writes every other page (on_env); this one's bodies come from a worker.
-    _ready.clear()
-    pages = _site.pages
-    mine = pages[0::2] if _parallel else pages
-    _theirs.clear()
-    _theirs.update(page.uri for page in pages[1::2] if _parallel)
-    _index.clear()
-    _index.update({page.uri: number for number, page in enumerate(mine)})
-    _bodies = Bodies(mine, workers=1 if _parallel else 0)
+    # The site folder is clean now (MkDocs empties it before on_files): the index goes straight in.
+    _search = Forked(lambda: _write_search(Path(config["site_dir"])), fork=_forking())
+    _phase("files listed, search index started")
     return files
+
+
+def _forking() -> bool:
+    return not _serving and workers() > 0
+
+
+def _write_search(site_dir: Path) -> dict:
+    """The search index's files, written; the search page's settings returned."""
+    index, settings = _renderer.search_index(_site.search_entries)
+    _write_files(site_dir, index)
+    _phase("search index written")
+    return settings
+
+
+def _write_files(site_dir: Path, files: dict[str, bytes]) -> None:
+    for path, content in files.items():
+        target = site_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
 
 
 def on_nav(nav, config, files):
@@ -222,30 +258,52 @@ def on_nav(nav, config, files):
 
 
 def on_env(env, config, files):
-    """Every page is read; MkDocs is about to write them: fork the process that writes our other half."""
-    global _share
+    """Every MkDocs page is read: the pages below the top level are written now, by the writers."""
+    global _writers
     if _problems:
         return env
+    env.globals["ipp_frame"] = _frame
+    _frames.clear()
     documentation = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    theirs = [file for file in documentation if file.src_uri in _theirs]
+    site_dir = Path(config["site_dir"])
 
-    def write(file):
-        global _inline
-        _inline = True
-        mkdocs_build._build_page(file.page, config, documentation, _nav, env)
+    def write(file: File) -> None:
+        rendered = _pages[file.src_uri]
+        page = Page(None, file, config)
+        page.markdown = ""
+        _set_meta(page, rendered)
+        page.toc = _toc(rendered)
+        mkdocs_build._build_page(page, config, documentation, _nav, env, dirty=_dirty)
+        _write_files(site_dir, rendered.files() if rendered.files else {})
+        file.page = None  # written: nothing of it is kept
 
-    _share = Share(theirs, write, "mkdocs")
-    if _share.process is not None:
-        for file in theirs:
-            file.page.meta["template"] = ELSEWHERE
-        logging.getLogger("mkdocs.commands.build").addFilter(_written_elsewhere)
+    _phase("MkDocs pages read")
+    _writers = share(_direct, write, processes=workers() if _forking() else 0, done=lambda: _phase("pages written"))
     return env
 
 
-def _written_elsewhere(record) -> bool:
-    """Silence MkDocs' note that such a page came out empty here: the other process writes it."""
-    message = record.getMessage()
-    return not (message.startswith("Page skipped: '") and message.split("'")[1] in _theirs)
+def _frame(key: str, caller) -> str:
+    """A piece of Material's frame, rendered once per key (Jinja `{% call ipp_frame(key) %}`)."""
+    if key not in _frames:
+        _frames[key] = caller()
+    return _frames[key]
+
+
+def _set_meta(page, rendered: RenderedPage) -> None:
+    # Material prints page titles and meta values unescaped; give it escaped text.
+    page.meta["title"] = html.escape(rendered.title)
+    if rendered.description:
+        page.meta["description"] = html.escape(rendered.description, quote=True)
+    if not rendered.url.startswith(AGGREGATE_PAGES):
+        page.meta["hide"] = ["toc"]  # no Markdown headings to list: give the text the width
+
+
+def _toc(rendered: RenderedPage):
+    """Material's contents column; its titles are HTML, ours are text."""
+    return get_toc([{"level": level, "id": anchor, "name": html.escape(title),
+                     "children": [{"level": l, "id": a, "name": html.escape(t), "children": []}
+                                  for l, a, t in children]}
+                    for level, anchor, title, children in rendered.toc])
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -255,12 +313,7 @@ def on_page_markdown(markdown, page, config, files):
     rendered = _pages.get(page.file.src_uri)
     if rendered is None:
         return markdown
-    # Material prints page titles and meta values unescaped; give it escaped text.
-    page.meta["title"] = html.escape(rendered.title)
-    if rendered.description:
-        page.meta["description"] = html.escape(rendered.description, quote=True)
-    if not rendered.url.startswith(AGGREGATE_PAGES):
-        page.meta["hide"] = ["toc"]  # no Markdown headings to list: give the text the width
+    _set_meta(page, rendered)
     return ""
 
 
@@ -270,11 +323,8 @@ def on_page_content(content, page, config, files):
     rendered = _pages.get(page.file.src_uri)
     if rendered is None:
         return content
-    if rendered.toc:  # Material's contents column; its titles are HTML, ours are text
-        page.toc = get_toc([{"level": level, "id": anchor, "name": html.escape(title),
-                             "children": [{"level": l, "id": a, "name": html.escape(t), "children": []}
-                                          for l, a, t in children]}
-                            for level, anchor, title, children in rendered.toc])
+    if rendered.toc:
+        page.toc = _toc(rendered)
     return ""  # the body arrives just before the page is written (on_page_context), and leaves after it
 
 
@@ -282,11 +332,15 @@ def on_page_context(context, page, config, nav):
     if _problems:
         context["ipp_footer"] = ""
         return context
-    if page.meta.get("template") == ELSEWHERE:  # the other process writes this page
-        return context
-    rendered = _pages.get(page.file.src_uri)
+    uri = page.file.src_uri
+    rendered = _pages.get(uri)
     if rendered is not None:
-        page.content = _body(page.file.src_uri)
+        if uri == SEARCH_PAGE:  # its settings come from the index, made meanwhile in another process
+            _site.search_config.update(_search.result())
+        page.content = _body(uri)
+        if not _through_mkdocs(rendered) and not rendered.toc and _forking():
+            # Outside the menu, without a contents column: the frame's relative links depend only on the folder.
+            context["ipp_frame_key"] = f"{page.url.rstrip('/').rpartition('/')[0]}|{page.meta.get('hide')}"
     title = rendered.title if rendered is not None else html.unescape(page.title or config["site_name"])
     context["ipp_footer"] = _renderer.footer(page.url, title)
     context["ipp_head"] = rendered.head if rendered is not None else _renderer.head(
@@ -311,23 +365,79 @@ def on_post_page(output, page, config):
 
 
 def on_post_build(config):
-    if _bodies is not None:
-        _bodies.close()
-    status = _share.finish() if _share is not None else 0
-    if status:
-        raise PluginError("the pages written by the second process " +
-                          ("raised an error (above)" if status == 1 else "logged warnings (above)"))
-    # Without a public address a sitemap could only list localhost or path-only URLs: write none.
-    if not config["site_url"]:
+    _phase("MkDocs pages written")
+    failures = []
+    for process in [*_writers, *([_search] if _search else [])]:
+        try:
+            process.result()
+        except WorkFailed as failure:
+            failures.append(str(failure))
+    if failures:
+        raise PluginError("a process of the build failed:\n" + "\n".join(failures))
+    _phase("all processes done")
+    site_dir = Path(config["site_dir"])
+    if config["site_url"]:
+        _write_sitemap(site_dir, config["site_url"])
+    else:  # without a public address a sitemap could only list localhost or path-only URLs: write none
         for name in ("sitemap.xml", "sitemap.xml.gz"):
-            (Path(config["site_dir"]) / name).unlink(missing_ok=True)
+            (site_dir / name).unlink(missing_ok=True)
+
+
+def _write_sitemap(site_dir: Path, site_url: str) -> None:
+    """Every page, MkDocs' and ours, in MkDocs' sitemap format (its own lists only the pages it read)."""
+    base = site_url.rstrip("/") + "/"
+    urls = sorted(str(p.parent.relative_to(site_dir).as_posix()) + "/" for p in site_dir.rglob("index.html"))
+    date = get_build_date()
+    entries = "".join(f"\n    <url>\n         <loc>{html.escape(base + (u if u != './' else ''))}</loc>\n"
+                      f"         <lastmod>{date}</lastmod>\n    </url>" for u in urls)
+    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}\n</urlset>'
+    (site_dir / "sitemap.xml").write_text(text, encoding="utf-8")
+    with open(site_dir / "sitemap.xml.gz", "wb") as handle, gzip.GzipFile(fileobj=handle, filename="sitemap.xml",
+                                                                           mode="wb", mtime=0) as packed:
+        packed.write(text.encode("utf-8"))
 
 
 def on_build_error(error):
     # Pages fingerprinted but never written: the next dirty rebuild must write everything.
     _fingerprints.clear()
     _ready.clear()
-    if _bodies is not None:
-        _bodies.close()
-    if _share is not None:
-        _share.stop()
+    for process in [*_writers, *([_search] if _search else [])]:
+        process.stop()
+
+
+class _Lines(logging.Handler):
+    """MkDocs' warnings and errors, as it prints them."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record) -> None:
+        self.lines.append(f"{record.levelname:<8}-  {record.getMessage()}")
+
+
+def build(config_file: Path, site_dir: Path, strict: bool) -> tuple[int, list[str]]:
+    """`mkdocs build` in this process: its exit code and the warning and error lines it logged.
+
+    MkDocs loads this file once more, by path, as its hook: the corpus reaches that copy through
+    generator.pipeline.hand_over, not through this module's state."""
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    collected = _Lines()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collected)
+    code = 0
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(site_dir), strict=strict)
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            mkdocs_build.build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as error:  # a configuration error, or a build aborted (errors, strict warnings)
+        collected.lines.append(f"ERROR   -  {error}")
+        code = 1
+    finally:
+        logger.removeHandler(collected)
+    return code, collected.lines

@@ -5,6 +5,7 @@ Plain data classes, no behaviour beyond small derived properties; the cross-cutt
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from .text import GAP_MARK, GAP_TEXT, printed_number
@@ -152,7 +153,7 @@ class Node:
     def url(self) -> str:
         return self.page_url if self.has_page else f"{self.page_url}#{self.id}"
 
-    @property
+    @functools.cached_property  # the data is not changed once indexed; a page asks often
     def printed_number(self) -> str:
         return printed_number(self.document.numbering, self.kind, self.number)
 
@@ -163,7 +164,7 @@ class Node:
         end = first.find("。")
         return first[: end + 1] if 0 <= end <= 40 else ""
 
-    @property
+    @functools.cached_property  # the data is not changed once indexed; a page asks often
     def display_title(self) -> str:
         """The title as printed; for items printed without one, their own opening words (derived)."""
         if self.title:
@@ -172,7 +173,7 @@ class Node:
             return self.lead_phrase
         return opening_words(self.text or "\n".join(m["text"] for m in self.measures))
 
-    @property
+    @functools.cached_property  # the data is not changed once indexed; a page asks often
     def heading(self) -> str:
         """Title as readers see it: the printed number, then the printed or derived title."""
         if self.kind == "column":

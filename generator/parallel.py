@@ -1,109 +1,102 @@
-"""Both cores for one build: pages and their bodies made in forked processes.
+"""Both cores for one build: work shared among forked processes.
 
-The site builder (MkDocs, one process) asks for page bodies one at a time, in the order of the
-pages; a worker renders them ahead and hands them over through a bounded queue, so at most a
-few hundred bodies are in memory at once whatever the size of the site. A second process
-writes every other page, Material's frame and all (Share). Workers are forked after the corpus
-is loaded, so they share it without copying or pickling; only finished HTML and status cross over.
-Without fork (or on one core) everything runs in-process, in the same order, to the same bytes.
+Processes are forked once the corpus is loaded and the site planned, so they share it without
+copying or pickling; only small results (a status, warnings, a little JSON) come back. A
+process's warnings are logged again in the parent, where a strict build counts them like its own.
+Without fork (or with IPP_WORKERS=0) the same work runs in-process, in the same order, to the
+same bytes; the suite checks both ways give the same site.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
+import signal
 import traceback
 from typing import Callable
 
-from .render import RenderedPage
-
-QUEUE_PAGES = 256  # bodies a worker may render ahead of the site builder
+DEFAULT_WORKERS = 2  # the machines this is built on have two cores or more
 
 
-def _can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1
+def workers() -> int:
+    """How many processes write pages: IPP_WORKERS (0: none, all in this process)."""
+    wanted = os.environ.get("IPP_WORKERS", "")
+    count = int(wanted) if wanted.isdigit() else DEFAULT_WORKERS
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    return count if can_fork else 0
 
 
-def _render_share(pages: list[RenderedPage], share: int, workers: int, queue) -> None:
+class WorkFailed(Exception):
+    """A forked process raised: the message carries its traceback."""
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def _die_with_parent() -> None:
+    """A build killed by SIGKILL takes its workers along (Linux): none outlives it writing files."""
     try:
-        for index in range(share, len(pages), workers):
-            queue.put((index, pages[index].body()))
-    except BaseException:  # the parent renders the page itself and reports the real error
-        queue.put((-1, traceback.format_exc()))
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _child(work: Callable[[], object], logger: str, connection) -> None:
+    _die_with_parent()
+    collected = _Collect()
+    logging.getLogger(logger).addHandler(collected)
+    try:
+        result = ("ok", work(), collected.records)
+    except BaseException:
+        result = ("error", traceback.format_exc(), collected.records)
+    try:
+        connection.send(result)
     finally:
-        queue.close()
-        queue.join_thread()
+        os._exit(0)  # no atexit handlers, no flushing of the parent's buffers a second time
 
 
-class Bodies:
-    """Page bodies by index, rendered ahead by `workers` forked processes (page i by worker i % n)."""
+class Forked:
+    """`work()` in a forked process (or here, when `fork` is False); `result()` waits for its value."""
 
-    def __init__(self, pages: list[RenderedPage], workers: int = 1):
-        self.pages = pages
-        self.next = 0  # the next index the workers will hand over
-        self.queues, self.processes = [], []
-        if not workers or not _can_fork() or not pages:
+    def __init__(self, work: Callable[[], object], fork: bool = True, logger: str = "mkdocs"):
+        self.logger = logger
+        self.process = self.connection = None
+        self.value = None
+        if not fork:
+            self.value = ("ok", work(), [])
             return
         context = multiprocessing.get_context("fork")
-        for share in range(workers):
-            queue = context.Queue(QUEUE_PAGES)
-            process = context.Process(target=_render_share, args=(pages, share, workers, queue), daemon=True)
-            process.start()
-            self.queues.append(queue)
-            self.processes.append(process)
-
-    def body(self, index: int) -> str:
-        if not self.queues or index < self.next:  # in-process, or asked out of order
-            return self.pages[index].body()
-        while self.next <= index:  # pages the builder skipped are dropped
-            number, html = self.queues[self.next % len(self.queues)].get()
-            if number != self.next:  # the worker failed: stop using workers
-                self.close()
-                return self.pages[index].body()
-            self.next += 1
-        return html
-
-    def close(self) -> None:
-        for process in self.processes:
-            process.kill()
-            process.join()
-        for queue in self.queues:
-            queue.close()
-        self.queues, self.processes = [], []
-
-
-class Share:
-    """Run `work(item)` for each item in a forked process (the site builder's second core).
-
-    The process reports failure by its exit status: 1 for an error (its traceback on stderr),
-    2 for warnings logged under `logger` (a strict build must fail on them as on its own)."""
-
-    def __init__(self, items: list, work: Callable[[object], None], logger: str):
-        self.process = None
-        if not items or not _can_fork():
-            return
-        context = multiprocessing.get_context("fork")
-        self.process = context.Process(target=self._run, args=(items, work, logger), daemon=True)
+        self.connection, theirs = context.Pipe(duplex=False)
+        self.process = context.Process(target=_child, args=(work, logger, theirs), daemon=True)
         self.process.start()
+        theirs.close()
 
-    @staticmethod
-    def _run(items, work, logger) -> None:
-        warnings = _Counter()
-        logging.getLogger(logger).addHandler(warnings)
-        try:
-            for item in items:
-                work(item)
-        except BaseException:
-            traceback.print_exc()
-            os._exit(1)
-        os._exit(2 if warnings.count else 0)
-
-    def finish(self) -> int:
-        """Wait for the process; its exit status (0: all done)."""
-        if self.process is None:
-            return 0
-        self.process.join()
-        return self.process.exitcode
+    def result(self):
+        """The work's return value; its warnings are logged here; its error raised as WorkFailed."""
+        if self.value is None:
+            try:
+                self.value = self.connection.recv()
+            except EOFError:
+                self.process.join()
+                self.value = ("error", f"a build process ended without a result (exit status {self.process.exitcode})", [])
+            self.process.join()
+            self.connection.close()
+        status, value, records = self.value
+        self.value = ("ok", value if status == "ok" else None, [])  # warnings are logged once
+        for level, message in records:
+            logging.getLogger(self.logger).log(level, message)
+        if status != "ok":
+            raise WorkFailed(value)
+        return value
 
     def stop(self) -> None:
         if self.process is not None and self.process.is_alive():
@@ -111,10 +104,16 @@ class Share:
             self.process.join()
 
 
-class _Counter(logging.Handler):
-    def __init__(self):
-        super().__init__(level=logging.WARNING)
-        self.count = 0
+def share(items: list, work: Callable[[object], None], processes: int, logger: str = "mkdocs",
+          done: Callable[[], None] = lambda: None) -> list[Forked]:
+    """`work(item)` for every item, item i in process i % n (n = 0: here, in order); then `done()`."""
+    def run(part: list) -> Callable[[], None]:
+        def all_of_it() -> None:
+            for item in part:
+                work(item)
+            done()
+        return all_of_it
 
-    def emit(self, record) -> None:
-        self.count += 1
+    if not processes:
+        return [Forked(run(items), fork=False, logger=logger)]
+    return [Forked(run(items[index::processes]), logger=logger) for index in range(processes) if items[index::processes]]

@@ -25,8 +25,23 @@ class DataError(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+# A corpus already loaded and validated by this process (`make site` checks the data before it starts
+# MkDocs): the hook takes it instead of loading the same folder again.
+_handed_over: tuple[Path, Corpus] | None = None
+
+
+def hand_over(corpus: Corpus, folder: Path | None = None) -> None:
+    global _handed_over
+    _handed_over = ((folder or data_dir()).resolve(), corpus)
+
+
 def load_corpus(folder: Path | None = None) -> Corpus:
-    raw = load_data(folder or data_dir())
+    global _handed_over
+    folder = folder or data_dir()
+    if _handed_over is not None and _handed_over[0] == folder.resolve():
+        corpus, _handed_over = _handed_over[1], None  # taken once: a later call reads the data again
+        return corpus
+    raw = load_data(folder)
     problems = validate(raw)
     if problems:
         raise DataError(problems)

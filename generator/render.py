@@ -52,6 +52,8 @@ class RenderedPage:
     # The page's contents column: (2, id, title, [(3, id, title)]) for its headings, if it has one.
     toc: list = field(default_factory=list)
     render: Callable[[], str] | None = field(default=None, repr=False, compare=False)
+    # Files published with the page (its JSON and CSV twins), made by whichever process writes the page.
+    files: Callable[[], dict[str, bytes]] | None = field(default=None, repr=False, compare=False)
 
     def body(self) -> str:
         """The HTML body, rendered now if it was deferred (and not kept: a big site's bodies need not
@@ -64,6 +66,10 @@ class RenderedSite:
     pages: list[RenderedPage] = field(default_factory=list)
     files: dict[str, bytes] = field(default_factory=dict)  # site path → content
     nav: list[tuple[str, str]] = field(default_factory=list)  # (title, uri) of the documents
+    # What the search indexes, one entry a page; the index is made by the site builder (search_index),
+    # which then fills `search_config`, the settings the search page carries.
+    search_entries: list[SearchEntry] = field(default_factory=list)
+    search_config: dict = field(default_factory=dict)
 
 
 def relative(from_url: str, to_url: str) -> str:
@@ -113,6 +119,7 @@ class Renderer:
         # lazy: pages carry a render() for their body instead of the body (the site builder
         # renders them in worker processes, or one at a time).
         self.lazy = lazy
+        self.twins = linked_data.Twins(corpus)
         self.env = _environment(template_dir)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
@@ -156,7 +163,7 @@ class Renderer:
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
              search_context: str = "", search_title: str = "", search_facets: dict | None = None,
              entity=None, trail=None, twin: bool = False, csv_twin: bool = False, eager: bool = False,
-             **context) -> RenderedPage:
+             files: Callable[[], dict[str, bytes]] | None = None, **context) -> RenderedPage:
         def role_for(node: Node, measure: dict):
             return next(r for r in node.roles if r.as_addressee and r.printed == measure["addressee"])
 
@@ -187,7 +194,8 @@ class Renderer:
         shown = next((context[k] for k in ("node", "department", "topic", "document") if context.get(k) is not None), None)
         origin = getattr(shown, "origin", "") or f"the generated page {template}"
         return RenderedPage(uri=_uri(url), url=url, title=title, html=None if self.lazy and not eager else render(),
-                            description=description, search=search, head=head, render=render, origin=origin)
+                            description=description, search=search, head=head, render=render, origin=origin,
+                            files=files)
 
     # -- pages -------------------------------------------------------------------------------
     def citation(self, document: Document, node: Node | None) -> dict:
@@ -205,6 +213,7 @@ class Renderer:
                         search_text="\n".join([document.issuer, document.number, document.preamble, document.closing]),
                         search_context=f"{document.year}年 · {document.kind_label}", document=document,
                         entity=lambda link: linked_data.document_entity(document, link), twin=True,
+                        files=lambda: self.twins.document(document),
                         trail=[("documents/", "文件"), (document.url, document.short_title)],
                         contents=contents_summary(document), sources=sources,
                         metadata_cites=[("、".join(fields), cite) for cite, fields in cites.items()],
@@ -218,6 +227,7 @@ class Renderer:
             yield self.page(
                 "node.html", node.url, f"{node.heading} · {document.short_title}",
                 description=node.summary, node=node, document=document, trail=trail, twin=True,
+                files=lambda node=node: self.twins.node(node),
                 entity=lambda link, node=node: linked_data.node_entity(node, link),
                 search_text=_node_search_text(node), search_title=node.heading,
                 search_context=f"{document.short_title} · {KIND_LABELS[node.kind]}",
@@ -266,6 +276,7 @@ class Renderer:
                 search_text=" ".join([department.full_name, *department.aliases, department.english]),
                 search_context=f"部门 · {department.category_label}", department=department,
                 first_page={"twin": True, "csv_twin": True, "search_facets": {"kind": "部门"},
+                            "files": lambda department=department: self.twins.department(department),
                             "entity": lambda link, department=department: linked_data.department_entity(department, link)},
                 trail=[("departments/", "部门"), (department.url, department.name)])
 
@@ -374,19 +385,26 @@ class Renderer:
         package = datapackage.descriptor(self.corpus, site.files, self.site_url)
         site.files["downloads/datapackage.json"] = datapackage.package_json(package)
         site.pages.append(self.data_page(package))
-        site.files.update(linked_data.page_files(self.corpus))
         site.pages.append(self.changes_page())
         site.files[FEED_PATH] = self.feed()
         for document in self.corpus.documents:
             site.files[csl_path(document)] = csl_json(document, self.absolute)
             for name, content in self.sources.get(document.id, []):
                 site.files[f"sources/{name}"] = content
-        entries = [p.search for p in site.pages if p.search]
-        index = build_index(entries)
-        site.files.update(index)
+        site.search_entries = [p.search for p in site.pages if p.search]
         site.files.update(suggestion_terms(self.corpus))
-        site.pages.append(self.page("search.html", "search/", "搜索", config=search_config(self.corpus, entries, index)))
+        if not self.lazy:  # everything now, in this process (the site builder makes the index itself)
+            index, site.search_config = self.search_index(site.search_entries)
+            site.files.update(index)
+            for page in site.pages:
+                site.files.update(page.files() if page.files else {})
+        site.pages.append(self.page("search.html", "search/", "搜索", config=site.search_config))
         return site
+
+    def search_index(self, entries: list[SearchEntry]) -> tuple[dict[str, bytes], dict]:
+        """The search index's files, and the settings the search page carries (shard counts, facets)."""
+        index = build_index(entries)
+        return index, search_config(self.corpus, entries, index)
 
 
 def day_label(iso: str) -> str:
