@@ -68,13 +68,14 @@ def make_synthetic(target: Path, factor: int) -> None:
 
 
 def _tree_rss(pid: int) -> int:
-    """Resident bytes of a process and all its descendants, now (Linux /proc)."""
+    """Memory of a process and all its descendants, now (Linux /proc): their proportional set size,
+    so pages forked processes share are counted once, not once per process."""
     total, pending = 0, [pid]
     while pending:
         current = pending.pop()
         try:
-            status = Path(f"/proc/{current}/status").read_text()
-            total += int(status.split("VmRSS:")[1].split()[0]) * 1024 if "VmRSS:" in status else 0
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:")[1].split()[0]) * 1024 if "\nPss:" in rollup else 0
             for task in Path(f"/proc/{current}/task").iterdir():
                 pending += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError, IndexError):
@@ -261,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<7}{row['pages']:>7}{row['min']:>8.1f}{row['median']:>10.1f}{row['cpu']:>8.1f}"
               f"{row['ms_per_page']:>9.2f}{row['rss_mb']:>9.0f}{row['tree_rss_mb']:>8.0f}{row['largest_kb']:>12.1f}"
               f"  {row['largest_page']}")
-    print(f"({args.runs} builds each; peak MB: the largest process; all MB: all processes of the build together)")
+    print(f"({args.runs} builds each; peak MB: the largest process (its resident set); all MB: all processes of the "
+          f"build together (proportional set sizes: memory they share counted once), sampled every 0.2 s)")
     if latencies:
         print(f"make serve: a YAML edit is served after {', '.join(f'{s:.2f}' for s in latencies)} s")
     for name, row in rows:

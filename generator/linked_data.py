@@ -32,12 +32,17 @@ def _issuer(document: Document) -> dict:
     return {"@type": "GovernmentOrganization", "name": document.issuer}
 
 
+PARTS_LISTED = 100
+
+
 def document_entity(document: Document, link: Link) -> dict:
     entity = {
         "@type": "Legislation", "@id": link(document.url), "url": link(document.url), "name": document.title,
         "alternateName": document.short_title, "legislationType": document.kind_label,
         "legislationPassedBy": _issuer(document), "inLanguage": "zh-Hans",
-        "hasPart": [_part_reference(n, link) for n in document.sections],
+        # The parts (at most PARTS_LISTED: the page's <head> stays small however long the document;
+        # its JSON twin lists them all).
+        "hasPart": [_part_reference(n, link) for n in document.sections[:PARTS_LISTED]],
     }
     if document.number:
         entity["legislationIdentifier"] = document.number

@@ -24,6 +24,7 @@ from .history import DataHistory
 from .downloads import ROLE_LABELS, downloads, plain_text
 from .pipeline import data_dir
 from .sources import source_texts
+from .contents import contents
 from .search import SearchEntry, build_index
 from .synonyms import search_config, suggestion_terms
 from .index import years_of
@@ -47,13 +48,18 @@ class RenderedPage:
     html: str | None  # None until asked for, when the renderer is lazy: see body()
     description: str = ""
     search: SearchEntry | None = None  # what the site search indexes for this page
-    head: str = ""  # OpenGraph, Twitter card, JSON-LD and alternate links for the page's <head>
+    # OpenGraph, Twitter card, JSON-LD and alternate links for the page's <head>, made when asked for.
+    make_head: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     origin: str = ""  # what the page shows, for messages: "data/…/x.yml:LINE (id …)" or the template
     # The page's contents column: (2, id, title, [(3, id, title)]) for its headings, if it has one.
     toc: list = field(default_factory=list)
     render: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     # Files published with the page (its JSON and CSV twins), made by whichever process writes the page.
     files: Callable[[], dict[str, bytes]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def head(self) -> str:
+        return self.make_head() if self.make_head else ""
 
     def body(self) -> str:
         """The HTML body, rendered now if it was deferred (and not kept: a big site's bodies need not
@@ -190,11 +196,13 @@ class Renderer:
         search = None
         if search_text is not None:
             search = SearchEntry(url, search_title or title, search_text, search_context, **(search_facets or {}))
-        head = self.head(url, title, description, entity, trail)
+        def head() -> str:
+            return self.head(url, title, description, entity, trail)
+
         shown = next((context[k] for k in ("node", "department", "topic", "document") if context.get(k) is not None), None)
         origin = getattr(shown, "origin", "") or f"the generated page {template}"
         return RenderedPage(uri=_uri(url), url=url, title=title, html=None if self.lazy and not eager else render(),
-                            description=description, search=search, head=head, render=render, origin=origin,
+                            description=description, search=search, make_head=head, render=render, origin=origin,
                             files=files)
 
     # -- pages -------------------------------------------------------------------------------
@@ -208,6 +216,7 @@ class Renderer:
         cites: dict[str, list[str]] = {}
         for cite in document.metadata_sources:
             cites.setdefault(cite["cite"], []).append(FIELD_LABELS.get(cite["field"], cite["field"]))
+        toc = contents(document)
         yield self.page("document.html", document.url, document.title,
                         description=f"{document.issuer}{document.year}年发布的《{document.title}》全文与条目。",
                         search_text="\n".join([document.issuer, document.number, document.preamble, document.closing]),
@@ -218,7 +227,12 @@ class Renderer:
                         contents=contents_summary(document), sources=sources,
                         metadata_cites=[("、".join(fields), cite) for cite, fields in cites.items()],
                         citation=self.citation(document, None), csl_path=csl_path(document),
-                        search_facets={"kind": "文件", "document": document.id})
+                        search_facets={"kind": "文件", "document": document.id},
+                        listing=toc, listing_page=toc.pages[0])
+        for page in toc.pages[1:]:  # the rest of a long 目录
+            title = f"{document.short_title}目录（第{page.number}页）"
+            yield self.page("document_contents.html", page.url, title, document=document, listing=toc, listing_page=page,
+                            trail=[("documents/", "文件"), (document.url, document.short_title), (page.url, f"目录第{page.number}页")])
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
             trail = [("documents/", "文件"), (document.url, document.short_title)]
