@@ -59,30 +59,30 @@ def _character_name(character: str) -> str:
     return f"U+{ord(character):04X} {unicodedata.name(character, 'control character')}"
 
 
-def _check_string(text: str, field: str, place: str) -> str:
+def _string_problem(text: str, field: str) -> str:
     """The first thing wrong with one text value (one cause, one line), or ''."""
     limit = MAX_LENGTH.get(field, DEFAULT_MAX_LENGTH)
     if field == "id":
         if text.endswith("\n") and SLUG.fullmatch(text.rstrip("\n")):
-            return f"{place}: {text!r} ends in a line break"
+            return f"{text!r} ends in a line break"
         if len(text) > limit:
-            return f"{place}: {len(text):,} characters long; at most {limit:,}"
+            return f"{len(text):,} characters long; at most {limit:,}"
         if text in DEVICE_NAMES:
-            return f"{place}: '{text}' is a device name that Windows cannot store as a folder"
+            return f"'{text}' is a device name that Windows cannot store as a folder"
         return ""  # any other character is refused by the schema's pattern
     bad = FORBIDDEN_CHARACTER.search(text.replace("\t", " ") if field == "reads" else text)
     if bad:
-        return (f"{place}: contains {_character_name(bad[0])} (an invisible or control "
+        return (f"contains {_character_name(bad[0])} (an invisible or control "
                 f"character) at character {bad.start() + 1}; delete it")
     if "\n" in text and field not in MULTILINE_FIELDS:
-        return f"{place}: contains a line break; this field is one line"
+        return "contains a line break; this field is one line"
     if len(text) > limit:
-        return f"{place}: {len(text):,} characters long; at most {limit:,}"
+        return f"{len(text):,} characters long; at most {limit:,}"
     if field == "date" and text and ISO_DATE.match(text):
         try:
             datetime.date.fromisoformat(text)
         except ValueError:
-            return f"{place}: {text!r} is not a date written YYYY-MM-DD"
+            return f"{text!r} is not a date written YYYY-MM-DD"
     return ""
 
 
@@ -99,9 +99,9 @@ def check_limits(root, file: str) -> list[Problem]:
             for index in reversed(range(len(value))):
                 stack.append((value[index], path + [index], field, value.line_of(index)))
         elif isinstance(value, str):
-            message = _check_string(value, field, where(root, path))
-            if message:
-                problems.append(Problem(file, line, message))
+            message = _string_problem(value, field)
+            if message:  # its place is worked out only for a problem: most values have none
+                problems.append(Problem(file, line, f"{where(root, path)}: {message}"))
         elif isinstance(value, float):
             if not math.isfinite(value):
                 problems.append(Problem(file, line, f"{where(root, path)}: not a finite number"))

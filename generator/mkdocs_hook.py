@@ -66,7 +66,8 @@ _started = time.perf_counter()
 def _phase(name: str) -> None:
     """IPP_TIMINGS=1: when each phase of the build ends (seconds since the hook was loaded), on stderr."""
     if os.environ.get("IPP_TIMINGS"):
-        print(f"[{time.perf_counter() - _started:7.2f} s] {name} (process {os.getpid()})", file=sys.stderr)
+        print(f"[{time.perf_counter() - _started:7.2f} s] {name} (process {os.getpid()}, "
+              f"{time.process_time():.2f} s of CPU)", file=sys.stderr)
 
 
 class _GeneratedFile(File):
@@ -263,6 +264,8 @@ def on_env(env, config, files):
     if _problems:
         return env
     env.globals["ipp_frame"] = _frame
+    if not _serving:  # a build's templates do not change while it runs: no file checks per page
+        env.auto_reload = _renderer.env.auto_reload = False
     _frames.clear()
     documentation = files.documentation_pages(inclusion=InclusionLevel.is_included)
     site_dir = Path(config["site_dir"])
