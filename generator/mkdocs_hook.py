@@ -6,8 +6,9 @@ on_post_page; on_post_build. We run the core pipeline in on_config (so an edit u
 picked up by every `mkdocs serve` rebuild) and add virtual files in on_files (`File.generated`,
 as mkdocs-gen-files does). Only the top-level generated pages (documents, indexes: what the menu
 and hand-written pages link to) go through MkDocs' reading; every page below them is written in
-on_env by forked processes (generator/parallel.py) through MkDocs' own page writer, with
-Material's frame. The search index is made meanwhile in another process.
+on_env by forked processes (generator/parallel.py): the first page of a folder through MkDocs'
+own page writer, the others in Material's frame made once for that folder and checked against
+it (generator/mkdocs_frame.py). The search index is made meanwhile in another process.
 `build()` runs MkDocs in the calling process (generator/build.py hands it the checked corpus).
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ from mkdocs.structure.toc import get_toc  # noqa: E402
 from mkdocs.utils import get_build_date  # noqa: E402
 
 from generator.history import data_history  # noqa: E402
+from generator.mkdocs_frame import Frames, page_values  # noqa: E402
 from generator.parallel import Forked, WorkFailed, share, workers  # noqa: E402
 from generator.pipeline import DataError, data_dir, load_corpus  # noqa: E402
 from generator.render import RenderedPage, RenderedSite, Renderer  # noqa: E402
@@ -51,10 +53,6 @@ _direct: list[File] = []  # generated pages below the top level: written in on_e
 _writers: list[Forked] = []  # the processes writing them
 _search: Forked | None = None  # the process making the search index
 _nav = None
-# Material's frame pieces that are the same on every page outside the menu in one folder (menu,
-# styles, scripts, settings: only their relative links differ between pages): rendered once per folder. IPP_WORKERS=0 builds everything
-# page by page in one process, the reference the suite compares with.
-_frames: dict[str, str] = {}
 _ready: dict[str, str] = {}  # bodies fetched to fingerprint them, until the page is built
 # Fingerprints of what the previous build generated. MkDocs loads this hook once per process, so
 # under `mkdocs serve --dirty` an edit rebuilds only the pages whose output changed.
@@ -263,33 +261,54 @@ def on_env(env, config, files):
     global _writers
     if _problems:
         return env
-    env.globals["ipp_frame"] = _frame
     if not _serving:  # a build's templates do not change while it runs: no file checks per page
         env.auto_reload = _renderer.env.auto_reload = False
-    _frames.clear()
     documentation = files.documentation_pages(inclusion=InclusionLevel.is_included)
     site_dir = Path(config["site_dir"])
 
+    # Material's frame, made once per folder (generator/mkdocs_frame.py); none for the reference build.
+    frames = Frames(config, documentation, _nav, env) if _forking() else None
+
     def write(file: File) -> None:
         rendered = _pages[file.src_uri]
+        key = None
+        if frames is not None and not rendered.toc:
+            folder = rendered.url.rstrip("/").rpartition("/")[0]
+            meta = {"hide": ["toc"]} if not rendered.url.startswith(AGGREGATE_PAGES) else {}
+            if rendered.description:
+                meta["description"] = ""
+            values = _values(rendered)
+            key = f"{folder}|{meta}|{'<h1' in values['body']}"
+            frame = frames.trusted(key)
+            if frame is not None:
+                frames.filled += 1
+                output = frame.fill(values)
+                path = Path(file.abs_dest_path)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
+                _write_files(site_dir, rendered.files() if rendered.files else {})
+                return
+        if key is not None:
+            _ready[rendered.uri] = values["body"]  # rendered once: on_page_context takes it from here
         page = Page(None, file, config)
         page.markdown = ""
         _set_meta(page, rendered)
         page.toc = _toc(rendered)
         mkdocs_build._build_page(page, config, documentation, _nav, env, dirty=_dirty)
+        if key is not None and not frames.tried(key):
+            frames.consider(key, folder, meta, values, Path(file.abs_dest_path).read_text(encoding="utf-8"))
         _write_files(site_dir, rendered.files() if rendered.files else {})
         file.page = None  # written: nothing of it is kept
 
     _phase("MkDocs pages read")
-    _writers = share(_direct, write, processes=workers() if _forking() else 0, done=lambda: _phase("pages written"))
+    _writers = share(_direct, write, processes=workers() if _forking() else 0, done=lambda: _phase(f"pages written, {frames.filled if frames else 0} in a frame made once"))
     return env
 
 
-def _frame(key: str, caller) -> str:
-    """A piece of Material's frame, rendered once per key (Jinja `{% call ipp_frame(key) %}`)."""
-    if key not in _frames:
-        _frames[key] = caller()
-    return _frames[key]
+def _values(rendered: RenderedPage) -> dict[str, str]:
+    """What one page brings to Material's frame (as on_page_context hands it over)."""
+    return page_values(rendered.title, rendered.description, rendered.url, rendered.head, _body(rendered.uri),
+                       _renderer.footer(rendered.url, rendered.title))
 
 
 def _set_meta(page, rendered: RenderedPage) -> None:
@@ -341,9 +360,6 @@ def on_page_context(context, page, config, nav):
         if uri == SEARCH_PAGE:  # its settings come from the index, made meanwhile in another process
             _site.search_config.update(_search.result())
         page.content = _body(uri)
-        if not _through_mkdocs(rendered) and not rendered.toc and _forking():
-            # Outside the menu, without a contents column: the frame's relative links depend only on the folder.
-            context["ipp_frame_key"] = f"{page.url.rstrip('/').rpartition('/')[0]}|{page.meta.get('hide')}"
     title = rendered.title if rendered is not None else html.unescape(page.title or config["site_name"])
     context["ipp_footer"] = _renderer.footer(page.url, title)
     context["ipp_head"] = rendered.head if rendered is not None else _renderer.head(
