@@ -3,8 +3,10 @@
 The synthetic corpus is made from the real data (each document's tree repeated N times with
 fresh ids and numbers, references kept inside each copy) and built through the same pipeline,
 in a temporary folder, each size 3 times. Prints, for each size: pages, min and median wall
-seconds, CPU seconds, ms per page (median), peak memory, the largest page of any kind; with --baseline REF the old/new ratio at 30× (REF built alternately on the same
-data); `largest page: N KB` and last `scaling ratio: R` (ms per page, medians, largest size / 1×).
+seconds, CPU seconds, ms per page (median), peak memory, the largest page of any kind; with
+--baseline REF the new/old time ratio at 30× (REF built alternately, on its own data made 30
+times as large); `largest page: N KB` and last `scaling ratio: R` (ms per page, medians,
+largest size / 1×).
 """
 from __future__ import annotations
 
@@ -47,11 +49,11 @@ def _suffix_tree(nodes, suffix: str, offsets: dict, copy_index: int):
         _suffix_tree(node.get("children") or [], suffix, offsets, copy_index)
 
 
-def make_synthetic(target: Path, factor: int) -> None:
-    """Write data/ for a corpus `factor` times the real one into `target`."""
-    shutil.copytree(DATA_DIR, target, ignore=shutil.ignore_patterns("documents", "sources"))
+def make_synthetic(target: Path, factor: int, source: Path = DATA_DIR) -> None:
+    """Write data/ for a corpus `factor` times the real one (`source`: another tree's data/) into `target`."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("documents", "sources"))
     (target / "documents").mkdir()
-    for path in sorted((DATA_DIR / "documents").glob("*.yml")):
+    for path in sorted((source / "documents").glob("*.yml")):
         document = yaml.safe_load(path.read_text(encoding="utf-8"))
         offsets = {}
         for node, _ in walk_raw(document["sections"]):
@@ -130,13 +132,15 @@ def site_facts(data_dir: Path, site_dir: Path) -> dict:
             "largest_item_kb": max(item_sizes) / 1024}
 
 
-def measure(data_dir: Path, site_dir: Path, runs: int = 3, baseline: Path | None = None) -> dict:
-    """Build `runs` times (alternating with the baseline tree, if given, on the same data)."""
+def measure(data_dir: Path, site_dir: Path, runs: int = 3, baseline: tuple[Path, Path] | None = None) -> dict:
+    """Build `runs` times, alternating with the baseline (its tree and its own data at the same size), if given."""
     builds, old = [], []
     for _ in range(runs):
         builds.append(timed_build(data_dir, site_dir))
         if baseline is not None:
-            old.append(timed_build(data_dir, site_dir.with_name(site_dir.name + "-old"), root=baseline))
+            old_site = site_dir.with_name(site_dir.name + "-old")
+            old.append(timed_build(baseline[1], old_site, root=baseline[0]))
+            old_pages = sum(1 for _ in old_site.rglob("*.html"))
     row = site_facts(data_dir, site_dir)
     seconds = sorted(b["seconds"] for b in builds)
     row.update(runs=runs, min=seconds[0], median=statistics.median(seconds),
@@ -146,6 +150,7 @@ def measure(data_dir: Path, site_dir: Path, runs: int = 3, baseline: Path | None
     if old:
         row["old_median"] = statistics.median(b["seconds"] for b in old)
         row["old_min"] = min(b["seconds"] for b in old)
+        row["old_pages"] = old_pages
     return row
 
 
@@ -246,7 +251,11 @@ def main(argv: list[str] | None = None) -> int:
             if factor != 1:
                 data = scratch / f"data-{factor}"
                 make_synthetic(data, factor)
-            row = measure(data, scratch / f"site-{factor}", args.runs, baseline if factor == 30 else None)
+            old = None
+            if baseline is not None and factor == 30:  # the old tree on its own data, at the same size
+                make_synthetic(scratch / "data-30-old", 30, source=baseline / "data")
+                old = (baseline, scratch / "data-30-old")
+            row = measure(data, scratch / f"site-{factor}", args.runs, old)
             rows.append((f"{factor}×", row))
             shutil.rmtree(scratch / f"site-{factor}", ignore_errors=True)
             shutil.rmtree(scratch / f"site-{factor}-old", ignore_errors=True)
@@ -268,8 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make serve: a YAML edit is served after {', '.join(f'{s:.2f}' for s in latencies)} s")
     for name, row in rows:
         if "old_median" in row:
-            print(f"{name} against {args.baseline}: median {row['old_median']:.1f} s → {row['median']:.1f} s, "
-                  f"old/new ratio {row['median'] / row['old_median']:.2f}")
+            print(f"{name} against {args.baseline} ({row['old_pages']} pages of its own data at that size): "
+                  f"median {row['old_median']:.1f} s → {row['median']:.1f} s, "
+                  f"time new/old {row['median'] / row['old_median']:.2f}")
     if hugo is not None:
         print(f"hugo, {rows[-1][1]['pages']} trivial pages: {hugo:.1f} s "
               f"(ratio to ours {rows[-1][1]['median'] / hugo:.1f})")
