@@ -46,14 +46,16 @@ QUERIES = ["昆仑2023", "剑网2023", "AIPPI", "（AIPPI）", "市场监管总�
 # In the page, before its own scripts: when the query is issued (the search form's submit, or the
 # navigation's start for search/?q=…), and, the moment the page marks body[data-search-first] (a
 # mutation observer runs before any later response is handled), a snapshot of the index files received
-# (Resource Timing); then the time of the frame after that mark, i.e. the first screen painted.
+# and their raw sizes (Resource Timing); then the time of the frame after that mark: the first screen painted.
 SNAPSHOT = """
 window.searchIssued = 0;
 addEventListener("submit", () => { window.searchIssued = performance.now(); }, true);
 new MutationObserver(() => {
   if (window.firstScreenFetched || !document.body.hasAttribute("data-search-first")) return;
-  window.firstScreenFetched = performance.getEntriesByType("resource").map(e => new URL(e.name).pathname)
-    .filter(p => p.includes("/search/") && p.endsWith(".json")).map(p => p.slice(p.indexOf("/search/") + 1));
+  window.firstScreenFetched = performance.getEntriesByType("resource")
+    .map(e => [new URL(e.name).pathname, e.decodedBodySize])
+    .filter(([p]) => p.includes("/search/") && p.endsWith(".json"))
+    .map(([p, size]) => [p.slice(p.indexOf("/search/") + 1), size]);
   requestAnimationFrame(() => setTimeout(() => { window.firstScreenPainted = performance.now(); }));
 }).observe(document, {attributes: true, subtree: true, attributeFilter: ["data-search-first"]});
 """
@@ -109,22 +111,13 @@ def measure(site_dir: Path, queries: list[str], browser=None) -> list[dict]:
             page.add_init_script(SNAPSHOT)
             page.goto(base + "search/", wait_until="networkidle")
             loaded = page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
-            fetched: list[tuple[str, int]] = []
-
-            def finished(request, fetched=fetched):
-                path = request.url[len(base):]
-                if path.startswith("search/") and path.split("?")[0].endswith(".json"):
-                    fetched.append((path, request.sizes()["responseBodySize"]))
-
-            page.on("requestfinished", finished)
             page.fill("#ipp-q", query)
             page.press("#ipp-q", "Enter")
             page.wait_for_function(PAINTED, timeout=60_000)
             typed = page.evaluate("window.firstScreenPainted - window.searchIssued")
             shown = page.locator("#ipp-search-results li > a").count()
-            page.wait_for_load_state("networkidle")
-            sizes = dict(fetched)
-            first = [(p, sizes.get(p, 0)) for p in page.evaluate("window.firstScreenFetched")]
+            first = page.evaluate("window.firstScreenFetched")
+            page.wait_for_function("document.body.hasAttribute('data-search-done')")
             status = page.locator("#ipp-search-status").inner_text()
             context.close()
 
