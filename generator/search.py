@@ -21,6 +21,8 @@ Files (all under search/):
   "@department-id", the pages of a department's items (the department filter), by hash.
 - `page/N.json`: one page's address, title, context and text (title and snippet of a result).
 - `facets.json`: one base64url digit per page, the index of its kind (filters and counts).
+- `departments.json`: every department's pages (the department filter's counts, read after the
+  first screen; filtering by one department reads only its "@department-id" entry in `g-N.json`).
 `assets/ipp-search.js` mirrors the normalisation, the hash and the encoding exactly.
 """
 from __future__ import annotations
@@ -184,11 +186,14 @@ def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
     for page_id, entry in enumerate(entries):
         for department in entry.departments:
             by_department[department].append(page_id)
-    for department, ids in by_department.items():
-        grams["@" + department] = varints(b - a for a, b in zip([0] + ids, ids))
+    department_pages = {department: varints(b - a for a, b in zip([0] + ids, ids))
+                        for department, ids in by_department.items()}
+    for department, pages in department_pages.items():
+        grams["@" + department] = pages
 
     kind_index = {kind: ALPHABET[number] for number, kind in enumerate(kinds(entries))}
-    files = {"search/facets.json": "".join(kind_index[e.kind] for e in entries).encode()}
+    files = {"search/facets.json": "".join(kind_index[e.kind] for e in entries).encode(),
+             "search/departments.json": _json(department_pages)}
     for family, table in (("p", pairs), ("g", grams)):
         count = _shard_count(table, TARGET_SHARD_BYTES[family])
         shards: list[dict] = [{} for _ in range(count)]

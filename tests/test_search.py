@@ -9,6 +9,7 @@ import pytest
 import yaml
 
 from conftest import DATA
+from generator.model import KIND_LABELS
 from generator.pipeline import load_corpus
 from generator.render import render_site
 from generator.search import normalise
@@ -103,6 +104,39 @@ def test_short_name_finds_what_the_printed_name_finds(visit, pages, typed):
     assert v.errors == [] and v.foreign == []
 
 
+def listed_forms() -> list[tuple[str, str]]:
+    """(typed form, printed term) for every department's full name and alias and every form in
+    data/synonyms.yml, read straight from the YAML (forms that normalise to the term itself are no synonym)."""
+    departments = yaml.safe_load((DATA / "departments.yml").read_text(encoding="utf-8"))
+    synonyms = yaml.safe_load((DATA / "synonyms.yml").read_text(encoding="utf-8"))
+    forms = [(form, d["name"]) for d in departments for form in [d.get("full_name"), *(d.get("aliases") or [])] if form]
+    forms += [(form, entry["term"]) for entry in synonyms for form in entry["also"]]
+    return [(form, term) for form, term in forms if normalise(form) != normalise(term)]
+
+
+def test_every_alias_full_name_and_synonym_finds_what_its_term_finds(visit, pages):
+    """Each form a reader may type finds exactly the pages holding it or the printed term, says which
+    term it searched, and puts the department's own page first when the term names a department."""
+    departments = yaml.safe_load((DATA / "departments.yml").read_text(encoding="utf-8"))
+    own_page = {d["name"]: f"departments/{d['id']}/" for d in departments}
+    forms = listed_forms()
+    assert len(forms) >= 60
+    v = visit("search/")
+    wrong = []
+    for form, term in forms:
+        v.page.fill("#ipp-q", form)
+        v.page.press("#ipp-q", "Enter")
+        v.page.wait_for_function("q => document.body.getAttribute('data-search-done') === q", arg=form)
+        expected = holding(pages, form) | holding(pages, term)
+        results = listed(v)
+        said = f"按‘{term}’检索" in v.page.locator("#ipp-search-status").inner_text()
+        first_is_own = term not in own_page or (results and results[0] == own_page[term])
+        if total(v) != len(expected) or not set(results) <= expected or not said or not first_is_own:
+            wrong.append((form, term, total(v), len(expected), said, first_is_own))
+    assert wrong == []
+    assert v.errors == []
+
+
 @pytest.mark.parametrize("name", ["工业和信息化部", "市场监管总局", "中央宣传部", "国家知识产权局"])
 def test_department_query_shows_its_page_first(visit, name):
     departments = yaml.safe_load((DATA / "departments.yml").read_text(encoding="utf-8"))
@@ -133,12 +167,73 @@ def test_no_result_suggests_terms_that_occur_and_links_the_indexes(visit, pages)
 
 @pytest.fixture(scope="module")
 def facts():
-    """Independent facet values: document years, and the items each department is responsible for."""
+    """Independent facet values: document years and titles, and the items each department is responsible for."""
     corpus = load_corpus()
     return {
         "year": {d.id: d.year for d in corpus.documents},
+        "title": {d.id: d.short_title for d in corpus.documents},
         "dept": {d.id: {r.node.url for r in d.roles} for d in corpus.departments},
+        "dept_name": {d.id: d.name for d in corpus.departments},
+        "document_urls": {d.url for d in corpus.documents},
     }
+
+
+def kind_label(url: str, kind: str, facts) -> str:
+    """What the kind filter calls a page: the item kinds' names in the data's vocabulary, and the other pages'."""
+    if kind:
+        return KIND_LABELS[kind]
+    if url in facts["document_urls"]:
+        return "文件"
+    return {"departments": "部门", "topics": "专题"}[url.split("/")[0]]
+
+
+def facet_values(url: str, kind: str, document: str, facts) -> dict[str, set[str]]:
+    """The option labels of each filter that a page counts under."""
+    return {
+        "doc": {facts["title"][document]} if document else set(),
+        "year": {f"{facts['year'][document]}年"} if document else set(),
+        "kind": {kind_label(url, kind, facts)},
+        "dept": {facts["dept_name"][d] for d, urls in facts["dept"].items() if url in urls},
+    }
+
+
+def options(v: Visit, name: str) -> dict[str, int]:
+    """label → count of the options a filter offers (全部 included)."""
+    result = {}
+    for text in v.page.locator(f"#ipp-filter-{name} option").all_inner_texts():
+        found = re.fullmatch(r"(.+)（(\d+)）", text)
+        assert found, f"filter {name}: option '{text}' shows no count"
+        result[found[1]] = int(found[2])
+    return result
+
+
+@pytest.mark.parametrize("query, params", [
+    ("知识产权", {}),
+    ("保护", {"doc": "plan-2021"}),
+    ("知识产权", {"dept": "samr", "kind": "任务"}),
+])
+def test_every_filter_offers_only_values_that_occur_with_exact_counts(visit, pages, facts, query, params):
+    """Each option of each filter (document, kind, year, department) counts the pages that hold the
+    query, pass the other filters and carry that value; 全部 counts those passing the other filters."""
+    held = holding(pages, query)
+    values = {url: facet_values(url, kind, document, facts) for url, _, kind, document in pages if url in held}
+    labels = {"doc": lambda v: facts["title"][v], "year": lambda v: f"{v}年", "kind": str,
+              "dept": lambda v: facts["dept_name"][v]}
+    chosen = {name: labels[name](value) for name, value in params.items()}
+    v = visit("search/")
+    search(v, query, **params)
+    v.page.wait_for_function("q => document.body.getAttribute('data-search-facets') === q", arg=query)
+    for name in ("doc", "kind", "year", "dept"):
+        others = [url for url, facet in values.items()
+                  if all(label in facet[other] for other, label in chosen.items() if other != name)]
+        expected = {"全部": len(others)}
+        for url in others:
+            for label in values[url][name]:
+                expected[label] = expected.get(label, 0) + 1
+        if name in chosen:
+            expected.setdefault(chosen[name], 0)
+        assert options(v, name) == expected, name
+    assert v.errors == []
 
 
 @pytest.mark.parametrize("query, params", [
@@ -257,3 +352,23 @@ def test_exact_totals_for_phrases_drawn_from_the_pages(visit, pages):
             wrong.append((query, total(v), len(expected)))
     assert wrong == []
     assert v.errors == []
+
+
+def test_first_screen_cost_as_make_bench_measures_it(site, browser, pages):
+    """`make bench`'s measurement (generator.search_bench) on the real site, for queries of each kind:
+    the index files fetched until the first screen are few and small (the limits the bench shows at
+    100×), the bytes it counts are those files' sizes on disk, and the screen holds exact matches."""
+    from generator.search_bench import measure
+
+    queries = ["昆仑2023", "AIPPI", "工信部", "专利 导航", "知识产权", "知识产权保护体系"]
+    rows = measure(site, queries, browser)
+    assert [row["query"] for row in rows] == queries
+    for row in rows:
+        assert 0 < row["requests"] <= 20 and 0 < row["bytes"] <= 150 * 1024, row
+        assert row["bytes"] == sum((site / name).stat().st_size for name in row["files"]), row
+        assert any(name.startswith("search/p-") for name in row["files"]) and any(
+            name.startswith("search/page/") for name in row["files"]), row
+        assert row["ms"] > 0 and row["linked_ms"] > 0 and row["page_ms"] > 0, row
+        if row["query"] != "工信部":
+            assert row["status"] == f"共 {len(holding(pages, row['query']))} 个页面包含“{row['query']}”。"
+        assert 1 <= row["shown"] <= SCREEN

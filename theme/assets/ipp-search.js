@@ -329,13 +329,41 @@
     return true;
   }
 
-  // Counts for each value of each facet, over the results that pass the other filters.
-  function facetCounts(results, state, data) {
-    var counts = { doc: new Map(), kind: new Map(), year: new Map() };
+  // page → ids of the departments responsible for it (search/departments.json), read once.
+  var departmentsOfPage = null;
+  function departmentsOf() {
+    if (!departmentsOfPage) {
+      departmentsOfPage = fetchJson("departments.json").then(function (table) {
+        var byPage = new Map();
+        Object.keys(table).forEach(function (id) {
+          ascending(varints(table[id])).forEach(function (page) {
+            if (!byPage.has(page)) byPage.set(page, []);
+            byPage.get(page).push(id);
+          });
+        });
+        return byPage;
+      });
+    }
+    return departmentsOfPage;
+  }
+
+  // Counts for each value of each facet, over the results that pass the other filters, and under
+  // "all" how many results pass the other filters (the count of 全部).
+  function facetCounts(results, state, data, departments) {
+    var counts = { doc: new Map(), kind: new Map(), year: new Map(), dept: new Map(), all: {} };
+    FILTERS.forEach(function (name) { counts.all[name] = 0; });
     results.forEach(function (r) {
       var doc = documentOf(r.page);
-      [["doc", doc && doc[0]], ["year", doc && String(doc[2])], ["kind", config.kinds[DIGIT[data.kinds[r.page]]]]].forEach(function (pair) {
-        if (pair[1] && passes(r.page, state, data, pair[0])) counts[pair[0]].set(pair[1], (counts[pair[0]].get(pair[1]) || 0) + 1);
+      var values = {
+        doc: doc ? [doc[0]] : [],
+        year: doc ? [String(doc[2])] : [],
+        kind: [config.kinds[DIGIT[data.kinds[r.page]]]],
+        dept: departments.get(r.page) || [],
+      };
+      FILTERS.forEach(function (name) {
+        if (!passes(r.page, state, data, name)) return;
+        counts.all[name] += 1;
+        values[name].forEach(function (value) { counts[name].set(value, (counts[name].get(value) || 0) + 1); });
       });
     });
     return counts;
@@ -467,7 +495,7 @@
     FILTERS.forEach(function (name) {
       var select = document.getElementById("ipp-filter-" + name);
       select.textContent = "";
-      option(select, "", "全部");
+      option(select, "", "全部" + (counts ? "（" + counts.all[name] + "）" : ""));
       facets[name].forEach(function (pair) {
         var count = counts && counts[name] ? counts[name].get(pair[0]) || 0 : null;
         if (count === 0 && state[name] !== pair[0]) return;
@@ -509,6 +537,8 @@
   function run(state) {
     var mine = ++generation;
     var query = state.q;
+    // The marks say which search has shown what (tests and the bench wait for them): none yet.
+    ["first", "done", "facets"].forEach(function (mark) { document.body.removeAttribute("data-search-" + mark); });
     input.value = query;
     var header = document.getElementById("ipp-header-q");
     if (header) header.value = query;
@@ -545,8 +575,8 @@
             ? "在所选范围内没有找到包含“" + query + "”的页面（不限范围共 " + results.length + " 个）。"
             : "没有找到包含“" + query + "”的页面。");
           if (!results.length) suggest(query, state);
-          if (results.length) renderFilters(view, null);
-          return done(query);
+          done(query);
+          return results.length ? showCounts(view, results, data) : null;
         }
         status.textContent = (said ? said + "，共 " + kept.length + " 个页面" : "共 " + kept.length + " 个页面包含“" + query + "”") +
           (filtered ? "（已筛选）" : "") + "。";
@@ -558,18 +588,22 @@
           if (mine !== generation) return;
           more.onclick = function () { showScreen(view, view.shown, SCREEN); };
           done(query);
-          // Facet counts after the first screen: they need every result's kind.
-          renderFilters(view, null);
-          return (data ? Promise.resolve(data) : facetData(state)).then(function (loaded) {
-            if (mine !== generation) return;
-            renderFilters(view, facetCounts(results, state, loaded));
-            document.body.setAttribute("data-search-facets", query);
-          });
+          return showCounts(view, results, data);
         });
       });
     }).catch(function (error) {
       status.textContent = "搜索索引加载失败：" + error.message;
       done(query);
+    });
+  }
+
+  // The filters at once, their counts when every result's kind and departments are known.
+  function showCounts(view, results, data) {
+    renderFilters(view, null);
+    return Promise.all([data ? Promise.resolve(data) : facetData(view.state), departmentsOf()]).then(function (loaded) {
+      if (view.generation !== generation) return;
+      renderFilters(view, facetCounts(results, view.state, loaded[0], loaded[1]));
+      document.body.setAttribute("data-search-facets", view.state.q);
     });
   }
 
