@@ -91,7 +91,8 @@ def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
     import resource
     import threading
 
-    env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)}
+    env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root),
+           "IPP_BENCH_LARGE_FILES": "1"}  # the 100× plans are larger than a data file may be
     shutil.rmtree(site_dir, ignore_errors=True)
     # A child that runs the build and reports its descendants' usage: our own process's
     # RUSAGE_CHILDREN would mix all the builds of this run.
