@@ -69,7 +69,7 @@ def make_synthetic(target: Path, factor: int, source: Path = DATA_DIR) -> None:
             yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=10**9), encoding="utf-8")
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_pss(pid: int) -> int:
     """Memory of a process and all its descendants, now (Linux /proc): their proportional set size,
     so pages forked processes share are counted once, not once per process."""
     total, pending = 0, [pid]
@@ -87,8 +87,7 @@ def _tree_rss(pid: int) -> int:
 
 def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
     """One `python -m generator build` of `root`'s generator on `data_dir`: wall seconds, CPU seconds,
-    the largest single process's peak RSS and the peak RSS of the whole process tree (sampled)."""
-    import resource
+    the largest single process's peak RSS and the peak memory of the whole process tree (sampled)."""
     import threading
 
     env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root),
@@ -106,7 +105,7 @@ def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
 
     def sample():
         while process.poll() is None:
-            peak[0] = max(peak[0], _tree_rss(process.pid))
+            peak[0] = max(peak[0], _tree_pss(process.pid))
             time.sleep(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -119,7 +118,7 @@ def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
     returncode, cpu, largest = json.loads(stderr.strip().splitlines()[-1])
     if returncode != 0:
         raise SystemExit(stderr)
-    return {"seconds": seconds, "cpu": cpu, "rss": largest, "tree_rss": peak[0]}
+    return {"seconds": seconds, "cpu": cpu, "rss": largest, "tree_pss": peak[0]}
 
 
 def site_facts(data_dir: Path, site_dir: Path) -> dict:
@@ -149,7 +148,7 @@ def measure(data_dir: Path, site_dir: Path, runs: int = 3, baseline: tuple[Path,
     seconds = sorted(b["seconds"] for b in builds)
     row.update(runs=runs, min=seconds[0], median=statistics.median(seconds),
                cpu=statistics.median(b["cpu"] for b in builds),
-               rss_mb=max(b["rss"] for b in builds) / 2**20, tree_rss_mb=max(b["tree_rss"] for b in builds) / 2**20)
+               rss_mb=max(b["rss"] for b in builds) / 2**20, tree_pss_mb=max(b["tree_pss"] for b in builds) / 2**20)
     row["ms_per_page"] = 1000 * row["median"] / row["pages"]
     if old:
         row["old_median"] = statistics.median(b["seconds"] for b in old)
@@ -274,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{'all MB':>8}{'largest KB':>12}  largest page")
     for name, row in rows:
         print(f"{name:<7}{row['pages']:>7}{row['min']:>8.1f}{row['median']:>10.1f}{row['cpu']:>8.1f}"
-              f"{row['ms_per_page']:>9.2f}{row['rss_mb']:>9.0f}{row['tree_rss_mb']:>8.0f}{row['largest_kb']:>12.1f}"
+              f"{row['ms_per_page']:>9.2f}{row['rss_mb']:>9.0f}{row['tree_pss_mb']:>8.0f}{row['largest_kb']:>12.1f}"
               f"  {row['largest_page']}")
     print(f"({args.runs} builds each; peak MB: the largest process (its resident set); all MB: all processes of the "
           f"build together (proportional set sizes: memory they share counted once), sampled every 0.5 s)")
