@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import gc
 import logging
 import multiprocessing
 import os
@@ -75,6 +76,9 @@ class Forked:
             self.value = ("ok", work(), [])
             return
         context = multiprocessing.get_context("fork")
+        # What exists now is shared with the child: frozen, the collector never walks it (a walk
+        # writes to every object, and each page written to is copied into the child).
+        gc.freeze()
         self.connection, theirs = context.Pipe(duplex=False)
         self.process = context.Process(target=_child, args=(work, logger, theirs), daemon=True)
         self.process.start()
