@@ -18,6 +18,7 @@ import hashlib
 import html
 import logging
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -64,8 +65,9 @@ _started = time.perf_counter()
 def _phase(name: str) -> None:
     """IPP_TIMINGS=1: when each phase of the build ends (seconds since the hook was loaded), on stderr."""
     if os.environ.get("IPP_TIMINGS"):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         print(f"[{time.perf_counter() - _started:7.2f} s] {name} (process {os.getpid()}, "
-              f"{time.process_time():.2f} s of CPU)", file=sys.stderr)
+              f"{time.process_time():.2f} s of CPU, peak {peak} MB)", file=sys.stderr)
 
 
 class _GeneratedFile(File):
