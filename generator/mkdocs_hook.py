@@ -101,8 +101,11 @@ class _GeneratedPage(File):
         return self.changed
 
 
-def _generated_file(config, uri: str, content, fingerprint: str, everything_changed: bool) -> File:
-    file = _GeneratedFile.generated(config, uri, content=content)
+def _generated_file(config, uri: str, content, fingerprint: str, everything_changed: bool,
+                    written: Path | None = None) -> File:
+    """`written`: the file is already in the site folder (MkDocs then leaves it as it is)."""
+    file = (_GeneratedFile.generated(config, uri, abs_src_path=str(written)) if written is not None
+            else _GeneratedFile.generated(config, uri, content=content))
     file.changed = everything_changed or _fingerprints.get(uri) != fingerprint
     _fingerprints[uri] = fingerprint
     return file
@@ -220,15 +223,21 @@ def on_files(files, config):
             _site.files.update(page.files() if page.files else {})
         else:
             _direct.append(file)
-    for path, content in _site.files.items():  # open data: MkDocs knows them, so links to them resolve
-        file = _generated_file(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed)
+    # Open data: written now, straight into the site folder (MkDocs empties it before on_files), so
+    # the processes forked later do not start with a copy of it (60 MB at 100×). MkDocs knows the
+    # files, so links to them resolve.
+    site_dir = Path(config["site_dir"])
+    _write_files(site_dir, _site.files)
+    for path, content in _site.files.items():
+        file = _generated_file(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed,
+                               site_dir / path)
         clashes += _claim(owners, file, "the downloads")
         files.append(file)
+    _site.files.clear()
     if clashes:
         raise PluginError(f"{len(clashes)} page(s) with the same address:\n" + "\n".join(clashes) +
                           "\nChange one of the ids: every page needs an address of its own.")
-    # The site folder is clean now (MkDocs empties it before on_files): the index goes straight in.
-    _search = Forked(lambda: _write_search(Path(config["site_dir"])), fork=_forking())
+    _search = Forked(lambda: _write_search(site_dir), fork=_forking())
     _phase("files listed, search index started")
     return files
 
