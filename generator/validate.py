@@ -7,10 +7,12 @@ references that resolve, corrections that match the text.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from pathlib import Path
 
 import jsonschema
+import jsonschema_rs
 
 from .fidelity import check_fidelity
 from .limits import check_indicator_values, check_limits, where
@@ -59,7 +61,24 @@ def _describe(error: jsonschema.ValidationError, place: str) -> str:
     return f"{place}: {error.message[:200]}"
 
 
+@functools.lru_cache(maxsize=16)
+def _fast_validator(schema_text: str):
+    return jsonschema_rs.Draft202012Validator(json.loads(schema_text))
+
+
+def _surely_valid(value, schema: dict) -> bool:
+    """True when the compiled validator (a hundred times faster) finds nothing wrong. Otherwise the
+    reference validator below decides, and words each problem; for our schemas the compiled one is
+    never the more lenient (its regular expressions follow JavaScript's: `$` is the very end)."""
+    try:
+        return _fast_validator(json.dumps(schema, sort_keys=True)).is_valid(value)
+    except (ValueError, TypeError, OverflowError):  # a value JSON has no type for: the reference says what
+        return False
+
+
 def check_schema(value, schema: dict, file: str) -> list[Problem]:
+    if _surely_valid(value, schema):
+        return []
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in validator.iter_errors(value):

@@ -117,3 +117,56 @@ def test_every_problem_reported_at_once_by_the_cli(data_copy):
     for line in lines:
         file, number, message = line.split(":", 2)
         assert (data_copy.parent / file).exists() and int(number) > 0 and message.strip()
+
+
+def test_the_fast_schema_check_is_never_more_lenient_than_the_reference():
+    """check_schema skips the reference validator when the compiled one finds nothing wrong: for every
+    value the reference rejects, the compiled one must reject it too. Each value of the real data is
+    changed in ways a schema forbids (type, pattern, enum, length, required and unknown fields)."""
+    import copy
+    import json
+
+    import jsonschema
+
+    from generator.validate import _surely_valid
+
+    root = Path(__file__).resolve().parent.parent / "data"
+    raw = load_data(root)
+    document = {**raw.documents[0], "sections": raw.documents[0]["sections"][:2]}  # small: the reference is slow
+    cases = [(document, "document"), (raw.departments[:12], "departments"), (raw.topics[:3], "topics"),
+             (raw.publication, "publication"), (raw.synonyms, "synonyms")]
+    odd_values = [None, 7, 1.5, float("nan"), True, "", "x" * 5000, "２０２３", "2023\n", "a b", ["x"], {"x": 1}]
+    checked = rejected = 0
+    for value, name in cases:
+        schema = json.loads((root / "schema" / f"{name}.schema.json").read_text(encoding="utf-8"))
+        reference = jsonschema.Draft202012Validator(schema)
+        assert _surely_valid(value, schema), f"the real {name} data must take the fast path"
+        places = []  # (container, key) of values, depth first, the first 150
+        stack = [value]
+        while stack and len(places) < 150:
+            container = stack.pop()
+            keys = list(container) if isinstance(container, dict) else range(len(container))
+            for key in keys:
+                places.append((container, key))
+                if isinstance(container[key], (dict, list)):
+                    stack.append(container[key])
+        for container, key in places:
+            original = container[key]
+            mutations = [*odd_values, "delete"] + (["unknown"] if isinstance(original, dict) else [])
+            for mutation in mutations:
+                if mutation == "delete" and isinstance(container, dict):
+                    del container[key]
+                elif mutation == "unknown":
+                    container[key] = copy.copy(original)
+                    container[key]["not-a-field"] = 1
+                elif mutation != "delete":
+                    container[key] = mutation
+                if not reference.is_valid(value):
+                    rejected += 1
+                    assert not _surely_valid(value, schema), f"{name}: {key!r} → {mutation!r:.40} passes the fast check only"
+                checked += 1
+                if isinstance(container, dict):
+                    container[key] = original
+                elif mutation != "delete":
+                    container[key] = original
+    assert rejected > 500 and checked > rejected
