@@ -1,4 +1,4 @@
-"""Long lists of items on aggregate pages (a department, a year, a topic), cut into pages.
+"""Long lists of items on aggregate pages (a department, a year, a topic, 落实覆盖), cut into pages.
 
 A listing is groups (h2, one per document or part of the page) of subgroups (h3: 牵头, 参与,
 a part of a plan …) of entries. Whatever the size of the corpus, each page holds at most
@@ -23,7 +23,8 @@ class Entry:
     """One line (or block) of a listing; `value` is what the template renders."""
 
     value: object
-    style: str  # the template's way to render it: "item", "task", "campaign", "target"
+    style: str  # the template's way to render it: "item", "summarised" (an item with its summary even
+    # when untitled), "task", "campaign", "target"
     document: str  # id of the document the entry comes from (filter)
     kind: str  # what it is, in readers' words (filter): 措施, 任务, 目标 …
     role: str = ""  # 牵头 / 参与 … on department pages (filter)
@@ -33,7 +34,8 @@ class Entry:
     def __post_init__(self):
         if not self.cost:
             lead = getattr(self.value, "lead_role", None) if self.style == "task" else None
-            shown = ("heading", "deadline", "summary") if getattr(self.value, "title", "") else ("heading", "deadline")
+            summarised = getattr(self.value, "title", "") or self.style == "summarised"
+            shown = ("heading", "deadline", "summary") if summarised else ("heading", "deadline")
             self.cost = ENTRY_OVERHEAD + 3 * sum(len(getattr(self.value, name, "") or "") for name in shown)
             if lead:
                 self.cost += 40 + 3 * len(lead.department.name)
@@ -61,6 +63,7 @@ class Group:
     total: int = 0
     page: int = 1
     document: str = ""  # the document all its entries come from (said once, for the filters)
+    intro: str = ""  # a line under the heading where the group begins; a group with one is shown even when empty
 
 
 @dataclass
@@ -100,31 +103,42 @@ class Listing:
 
 def paginate(url: str, groups: list[Group], document_labels: dict[str, str],
              budget: int = PAGE_BUDGET) -> Listing:
-    """Cut the groups into pages of at most `budget` estimated bytes (at least one entry each)."""
-    groups = [g for g in groups if any(s.entries for s in g.subgroups)]
+    """Cut the groups into pages of at most `budget` estimated bytes (at least one entry or intro each)."""
+    groups = [g for g in groups if g.intro or any(s.entries for s in g.subgroups)]
     for group in groups:
         group.subgroups = [s for s in group.subgroups if s.entries]
     listing = Listing(url, groups, document_labels)
     pages: list[list[Group]] = [[]]
     used = 0
     started: set[str] = set()  # groups and subgroups already begun on an earlier page
+
+    def make_room(cost: int) -> None:
+        """A new page, unless what comes next still fits on this one (a page holds at least one thing)."""
+        nonlocal used
+        if used and used + cost > budget:
+            started.update(g.id for g in pages[-1])
+            started.update(f"{g.id}/{s.id}" for g in pages[-1] for s in g.subgroups)
+            pages.append([])
+            used = 0
+        used += cost
+
     for group in groups:
         group.total = sum(len(s.entries) for s in group.subgroups)
         group.document = _shared({e.document for s in group.subgroups for e in s.entries})
+        if not group.subgroups:  # its intro alone
+            make_room(ENTRY_OVERHEAD + 3 * len(group.intro))
+            pages[-1].append(Group(group.id, group.title, [], group.url, intro=group.intro))
+            group.page = len(pages)
         for sub in group.subgroups:
             sub.total = len(sub.entries)
             sub.role = _shared({e.role for e in sub.entries})
             for entry in sub.entries:
-                if used and used + entry.cost > budget:
-                    started.update(g.id for g in pages[-1])
-                    started.update(f"{g.id}/{s.id}" for g in pages[-1] for s in g.subgroups)
-                    pages.append([])
-                    used = 0
-                used += entry.cost
+                opening = 3 * len(group.intro) if entry is group.subgroups[0].entries[0] else 0
+                make_room(entry.cost + opening)
                 page = pages[-1]
                 if not page or page[-1].id != group.id:
                     page.append(Group(group.id, group.title, [], group.url, group.id in started, group.total,
-                                      document=group.document))
+                                      document=group.document, intro=group.intro))
                     if group.id not in started:
                         group.page = len(pages)
                 current = page[-1]

@@ -157,8 +157,8 @@ def _error_site(problems: list[str]) -> RenderedSite:
     return error
 
 
-# Department, year and topic pages keep the right-hand column for their own contents.
-AGGREGATE_PAGES = ("departments/", "years/", "topics/")
+# Department, year, topic and coverage pages keep the right-hand column for their own contents.
+AGGREGATE_PAGES = ("departments/", "years/", "topics/", "coverage/")
 
 
 def on_config(config):

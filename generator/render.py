@@ -350,14 +350,18 @@ class Renderer:
                                           search_text=" ".join([topic.description, *topic.keywords]),
                                           search_context="专题", first_page={"search_facets": {"kind": "专题"}})
 
-    def coverage_page(self):
-        documents = []
+    def coverage_pages(self):
+        """落实覆盖 (for editors): per document, its measures and 专栏 that no annual task implements yet."""
+        groups = []
         for document in self.corpus.documents:
             items = [n for n in document.nodes if n.kind in ("measure", "column")]
             if items:
                 uncovered = [n for n in items if not n.implemented_by]
-                documents.append((document, uncovered, len(items) - len(uncovered)))
-        return self.page("coverage.html", "coverage/", "落实覆盖", documents=documents)
+                groups.append(Group(f"cov-{document.id}", document.title, [Subgroup("list", "", [
+                    Entry(n, "summarised", document.id, KIND_LABELS[n.kind]) for n in uncovered])], url=document.url,
+                    intro=f"已有任务落实：{len(items) - len(uncovered)} 项；尚无：{len(uncovered)} 项。"))
+        yield from self.listing_pages("coverage.html", "coverage/", groups, "落实覆盖",
+                                      trail=[("coverage/", "落实覆盖")])
 
     def data_page(self, package: dict) -> RenderedPage:
         """数据下载, written from the data package itself (one description of the files)."""
@@ -392,7 +396,7 @@ class Renderer:
         site.pages.extend(self.department_pages())
         site.pages.extend(self.year_pages())
         site.pages.extend(self.topic_pages())
-        site.pages.append(self.coverage_page())
+        site.pages.extend(self.coverage_pages())
         site.pages.extend(self.page("compare.html", d.comparison.url, d.comparison.title, comparison=d.comparison)
                           for d in self.corpus.documents if d.comparison)
         site.files.update(downloads(self.corpus))

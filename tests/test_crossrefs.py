@@ -85,3 +85,7 @@ def test_coverage_page_lists_uncovered_plan_items(site):
         assert f'{node.id}/"' in page
     covered = [n for n in corpus.nodes if n.kind in ("measure", "column") and n.implemented_by]
     assert covered and all(f'plan-2021/{n.id}/"' not in page for n in covered)
+    # the real corpus's list is short: one page, with each plan's counts
+    assert not (site / "coverage" / "2").exists() and "ipp-pages" not in page
+    items = [n for n in corpus.nodes if n.document.id == "plan-2021" and n.kind in ("measure", "column")]
+    assert f"已有任务落实：{len(items) - len(uncovered)} 项；尚无：{len(uncovered)} 项。" in page

@@ -1,5 +1,5 @@
-"""Aggregate pages (department, year, topic): everything reachable without JavaScript, every page
-small, a contents column; the filters in chromium."""
+"""Aggregate pages (department, year, topic, 落实覆盖): everything reachable without JavaScript, every
+page small, a contents column; the filters in chromium."""
 from __future__ import annotations
 
 import re
@@ -9,6 +9,7 @@ import pytest
 
 from generator import listing as listing_module
 from generator import render as render_module
+from generator.bench import make_synthetic
 from generator.index import years_of
 from generator.pipeline import load_corpus
 from generator.render import Renderer, relative
@@ -57,6 +58,14 @@ def resolve(base: str, href: str) -> str:
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus()
+
+
+@pytest.fixture(scope="module")
+def larger_corpus(tmp_path_factory):
+    """The real data made four times as large (as `make bench` does): 落实覆盖 then runs over pages."""
+    folder = tmp_path_factory.mktemp("synthetic") / "data"
+    make_synthetic(folder, 4)
+    return load_corpus(folder)
 
 
 def expected_department_items(corpus, department) -> set[str]:
@@ -172,3 +181,76 @@ def test_filters_narrow_the_list_and_without_javascript_everything_shows(visit, 
         assert plain.locator(".ipp-listing li:visible").count() == total
     finally:
         context.close()
+
+
+def coverage_counts(document) -> tuple[int, int]:
+    """(measures and 专栏 some task implements, those none does) of one document."""
+    items = [n for n in document.nodes if n.kind in ("measure", "column")]
+    uncovered = sum(1 for n in items if not n.implemented_by)
+    return len(items) - uncovered, uncovered
+
+
+def test_coverage_list_is_cut_into_small_pages_each_item_once(monkeypatch, larger_corpus):
+    """落实覆盖: every measure and 专栏 no task implements, once across its pages, each page small."""
+    corpus = larger_corpus
+    monkeypatch.setattr(render_module, "PAGE_BUDGET", 2_000)
+    rendered = list(Renderer(corpus).coverage_pages())
+    pages = {p.url: p.html for p in rendered}
+    visited, _ = crawl(pages, "coverage/")
+    assert len(visited) > 2
+    assert visited == ["coverage/"] + [f"coverage/{n}/" for n in range(2, len(visited) + 1)] == list(pages)
+    listed = [resolve(url, href) for url in visited
+              for href in re.findall(r'<li data-kind="[^"]+"><a href="([^"]+)"', pages[url])]
+    uncovered = [n.url for n in corpus.nodes if n.kind in ("measure", "column") and not n.implemented_by]
+    assert len(uncovered) > 10 and sorted(listed) == sorted(uncovered)
+    assert [p.title for p in rendered] == ["落实覆盖"] + [f"落实覆盖（第{n}页）" for n in range(2, len(rendered) + 1)]
+    assert all(render_module._weight(page) <= listing_module.BODY_LIMIT for page in rendered)
+    assert all(p.search is None for p in rendered)  # an editors' page: not a search result
+    assert "<h1>落实覆盖（编辑用）</h1>" in pages["coverage/"] and "implements" in pages["coverage/"]
+    # every page link and every link of the 分页目录 leads to a page of the list and an id on it
+    for url, html in pages.items():
+        navigation = "".join(re.findall(r'<nav class="ipp-pages".*?</nav>|<section class="ipp-overview".*?</section>',
+                                        html, re.S))
+        hrefs = re.findall(r'href="([^"]+)"', navigation)
+        assert len(hrefs) > 2
+        assert url == "coverage/" or relative(url, "coverage/") in hrefs
+        for href in hrefs:
+            target, _, anchor = href.partition("#")
+            assert resolve(url, target) in pages, (url, href)
+            assert not anchor or f'id="{anchor}"' in pages[resolve(url, target)], (url, href)
+    # each document's counts once, where its list begins (page 1 for the first)
+    documents = [d for d in corpus.documents if sum(coverage_counts(d))]
+    for document in documents:
+        covered, open_items = coverage_counts(document)
+        line = f"<p>已有任务落实：{covered} 项；尚无：{open_items} 项。</p>"
+        assert [url for url in visited if line in pages[url]] == \
+               [next(url for url in visited if f'<h2 id="cov-{document.id}">' in pages[url])]
+    assert f'<h2 id="cov-{documents[0].id}">' in pages["coverage/"]
+
+
+def test_coverage_keeps_a_document_whose_measures_all_have_tasks(monkeypatch, corpus):
+    plan = next(d for d in corpus.documents if coverage_counts(d)[1])
+    task = next(n for n in corpus.nodes if n.implements)
+    for node in plan.nodes:
+        if node.kind in ("measure", "column") and not node.implemented_by:
+            monkeypatch.setattr(node, "implemented_by", [task])
+    [page] = Renderer(corpus).coverage_pages()
+    total = sum(1 for n in plan.nodes if n.kind in ("measure", "column"))
+    assert f"<p>已有任务落实：{total} 项；尚无：0 项。</p>" in page.html
+    assert f'<h2 id="cov-{plan.id}">' in page.html and "<li" not in page.html.split("ipp-listing", 1)[1]
+
+
+def test_pages_hold_groups_that_are_only_an_intro():
+    def group(name: str, entries: int, intro: str = "") -> listing_module.Group:
+        return listing_module.Group(name, name.upper(), [listing_module.Subgroup("list", "", [
+            listing_module.Entry(f"{name}{i}", "item", name, "措施", cost=100) for i in range(entries)])], intro=intro)
+
+    groups = [group("a", 5, "five"), group("b", 0, "none"), group("c", 0), group("d", 3, "three")]
+    listing = listing_module.paginate("x/", groups, {}, budget=300)
+    shown = [(page.number, g.id, g.continued, [e.value for s in g.subgroups for e in s.entries])
+             for page in listing.pages for g in page.groups]
+    assert [g.id for g in listing.groups] == ["a", "b", "d"]  # c: neither entries nor an intro
+    assert [(g, v) for _, g, _, v in shown if g == "b"] == [("b", [])]
+    assert sum((v for *_, v in shown), []) == [f"a{i}" for i in range(5)] + [f"d{i}" for i in range(3)]
+    assert [g.page for g in listing.groups] == [next(n for n, i, c, _ in shown if i == g.id and not c)
+                                                for g in listing.groups]

@@ -1,4 +1,4 @@
-// Filters of an aggregate page (department, year, topic): narrow the entries of this page by
+// Filters of an aggregate page (department, year, topic, 落实覆盖): narrow the entries of this page by
 // document, role and kind. Loaded only by those pages; without it the form stays hidden and
 // the page lists every entry.
 (function () {
@@ -23,9 +23,11 @@
       entry.hidden = !match;
       if (match) shown += 1;
     });
-    // A heading with nothing left under it goes too.
+    // A heading with nothing left under it goes too (unfiltered, a group without entries stays:
+    // on 落实覆盖 a document all of whose measures have tasks).
+    var filtering = Object.keys(wanted).length > 0;
     document.querySelectorAll(".ipp-listing .ipp-subgroup, .ipp-listing .ipp-group").forEach(function (box) {
-      box.hidden = !box.querySelector("li:not([hidden]), .ipp-target:not([hidden])");
+      box.hidden = filtering && !box.querySelector("li:not([hidden]), .ipp-target:not([hidden])");
     });
     status.textContent = Object.keys(wanted).length
       ? "本页显示 " + shown + " 项，共 " + entries.length + " 项"
