@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .text import GAP_MARK, printed_number, squeeze
+from .limits import check_limits
 from .load import Problem, display_path, load_yaml, walk_raw
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -168,13 +169,14 @@ def check_fidelity(documents: dict, known: set, root: Path, schema: dict) -> lis
 
     problems: list[Problem] = []
     rules: dict[str, list[SourceRule]] = {}
+    unsure: set[str] = set()  # documents with a source whose provenance file has problems
     sources_dir = root / "sources"
     for path in sorted(sources_dir.glob("*.yml")):
         entry = load_yaml(path, root, problems)
         if entry is None:
             continue
         name = display_path(path, root)
-        found = check_schema(entry, schema, name)
+        found = check_schema(entry, schema, name) + check_limits(entry, name)
         if not found:
             if entry["document"] not in known:
                 found.append(Problem(name, entry.line_of("document"), f"document '{entry['document']}' does not exist"))
@@ -193,9 +195,11 @@ def check_fidelity(documents: dict, known: set, root: Path, schema: dict) -> lis
         problems += found
         if not found:
             rules.setdefault(entry["document"], []).append(SourceRule.from_entry(entry))
+        elif isinstance(entry.get("document"), str):
+            unsure.add(entry["document"])
     for doc_id, own in rules.items():
         document = documents.get(doc_id)
-        if document is None:
+        if document is None or doc_id in unsure:  # one of its sources is broken: its problem is reported
             continue
         file = document.file
         for rule in own:

@@ -33,7 +33,7 @@ FORBIDDEN_CHARACTER = re.compile(
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 # Names Windows refuses as a file or folder, whatever the extension.
 DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-YEAR_FIELDS = {"year", "period"}
+WHOLE_NUMBER_FIELDS = {"year", "period", "lines"}  # JSON Schema takes 2023.0 for an integer; YAML reads a decimal
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -105,7 +105,7 @@ def check_limits(root, file: str) -> list[Problem]:
         elif isinstance(value, float):
             if not math.isfinite(value):
                 problems.append(Problem(file, line, f"{where(root, path)}: not a finite number"))
-            elif field in YEAR_FIELDS and value.is_integer():
+            elif field in WHOLE_NUMBER_FIELDS and value.is_integer():
                 problems.append(Problem(file, line, f"{where(root, path)}: must be a whole number "
                                                     f"such as {int(value)}, not {value}"))
     return problems

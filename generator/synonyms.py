@@ -21,7 +21,8 @@ def check_synonyms(entries, departments, documents, file: str) -> list[Problem]:
     department_names = {}
     for department in departments or []:
         if isinstance(department, dict):
-            for name in [department.get("name"), department.get("full_name"), *(department.get("aliases") or [])]:
+            aliases = department.get("aliases")  # not a list: the registry's schema check reports it
+            for name in [department.get("name"), department.get("full_name"), *(aliases if isinstance(aliases, list) else [])]:
                 if isinstance(name, str):
                     department_names.setdefault(normalise(name), (department.get("id"), department.get("name")))
     printed = None

@@ -69,7 +69,8 @@ def _fast_validator(schema_text: str):
 def _surely_valid(value, schema: dict) -> bool:
     """True when the compiled validator (a hundred times faster) finds nothing wrong. Otherwise the
     reference validator below decides, and words each problem; for our schemas the compiled one is
-    never the more lenient (its regular expressions follow JavaScript's: `$` is the very end)."""
+    never the more lenient (its regular expressions follow JavaScript's: `$` is the very end). Both
+    take 2023.0 for an integer, as JSON Schema does: check_limits asks for whole numbers where they count."""
     try:
         return _fast_validator(json.dumps(schema, sort_keys=True)).is_valid(value)
     except (ValueError, TypeError, OverflowError):  # a value JSON has no type for: the reference says what
@@ -100,7 +101,8 @@ class DepartmentNames:
         for entry in entries or []:
             if not isinstance(entry, dict):
                 continue
-            for name in [entry.get("name"), *(entry.get("aliases") or [])]:
+            aliases = entry.get("aliases")  # not a list: the schema check reports it
+            for name in [entry.get("name"), *(aliases if isinstance(aliases, list) else [])]:
                 if isinstance(name, str):
                     self.by_name.setdefault(name, entry)
 

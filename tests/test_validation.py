@@ -170,3 +170,19 @@ def test_the_fast_schema_check_is_never_more_lenient_than_the_reference():
                 elif mutation != "delete":
                     container[key] = original
     assert rejected > 500 and checked > rejected
+
+
+def test_whole_numbers_written_as_decimals_and_a_wrong_alias_list(data_copy):
+    """Found by the fuzz test: a source line number written 2023.0 (JSON Schema takes it for an
+    integer) and aliases that are no list each give one clear problem, no traceback and no cascade."""
+    source = "sources/001_d5531de2e55282a2.yml"
+    text = (data_copy / source).read_text(encoding="utf-8")
+    first = text[text.index("  - lines: ") + len("  - lines: "):].split("\n", 1)[0]
+    line = edit(data_copy, source, f"  - lines: {first}\n", "  - lines: 2023.0\n")
+    assert problems_for(data_copy) == [f"data/{source}:{line}: skip.0.lines: must be a whole number such as 2023, not 2023.0"]
+    edit(data_copy, source, "  - lines: 2023.0\n", f"  - lines: {first}\n")
+    line = edit(data_copy, "departments.yml", "  aliases: [联席办]\n", "  aliases: 2023.0\n")
+    problems = problems_for(data_copy)
+    assert problems[0] == f"data/departments.yml:{line}: joint-conference-office › aliases: expected array, got float 2023.0"
+    # what the alias alone named is unknown now, and said so; nothing else
+    assert all("unknown department '联席办'" in p for p in problems[1:])
