@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 
 from .text import GAP_MARK, printed_number, squeeze
-from .limits import check_limits
 from .load import Problem, display_path, load_yaml, walk_raw
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -165,7 +164,7 @@ def check_fidelity(documents: dict, known: set, root: Path, schema: dict) -> lis
     `documents` maps ids to loaded (located) documents whose structure is sound; `known` holds
     every document id (a source of a broken document is not reported as orphaned).
     """
-    from .validate import check_schema  # validate imports this module
+    from .validate import check_file  # validate imports this module
 
     problems: list[Problem] = []
     rules: dict[str, list[SourceRule]] = {}
@@ -176,7 +175,7 @@ def check_fidelity(documents: dict, known: set, root: Path, schema: dict) -> lis
         if entry is None:
             continue
         name = display_path(path, root)
-        found = check_schema(entry, schema, name) + check_limits(entry, name)
+        found = check_file(entry, schema, name)
         if not found:
             if entry["document"] not in known:
                 found.append(Problem(name, entry.line_of("document"), f"document '{entry['document']}' does not exist"))

@@ -13,6 +13,12 @@ from .load import Problem
 from .search import MAX_GRAM, TITLE_LIMIT, kinds, normalise, shard_counts
 
 
+def registry_names(department: dict) -> list[str]:
+    """A registry entry's name and aliases, those that are text (what is not: its schema check reports it)."""
+    aliases = department.get("aliases")
+    return [n for n in [department.get("name"), *(aliases if isinstance(aliases, list) else [])] if isinstance(n, str)]
+
+
 def check_synonyms(entries, departments, documents, file: str) -> list[Problem]:
     """Rules the schema cannot express: each form listed once, no form that names another
     department (one that names the term's own department is merely redundant), and every term printed somewhere (else the synonym leads to nothing;
@@ -21,8 +27,7 @@ def check_synonyms(entries, departments, documents, file: str) -> list[Problem]:
     department_names = {}
     for department in departments or []:
         if isinstance(department, dict):
-            aliases = department.get("aliases")  # not a list: the registry's schema check reports it
-            for name in [department.get("name"), department.get("full_name"), *(aliases if isinstance(aliases, list) else [])]:
+            for name in [*registry_names(department), department.get("full_name")]:
                 if isinstance(name, str):
                     department_names.setdefault(normalise(name), (department.get("id"), department.get("name")))
     printed = None

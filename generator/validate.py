@@ -17,7 +17,7 @@ import jsonschema_rs
 from .fidelity import check_fidelity
 from .limits import check_indicator_values, check_limits, where
 from .load import LocatedDict, LocatedList, Problem, RawData, walk_raw
-from .synonyms import check_synonyms
+from .synonyms import check_synonyms, registry_names
 from .text import GAP_MARK, printed_number, squeeze, template_problem
 # Kinds numbered through the whole document; chapters and sections are numbered per parent.
 DOCUMENT_WIDE_NUMBERS = {"task", "column", "indicator"}
@@ -93,6 +93,11 @@ def check_schema(value, schema: dict, file: str) -> list[Problem]:
     return problems
 
 
+def check_file(value, schema: dict, file: str) -> list[Problem]:
+    """A loaded data file's problems of structure (its schema) and of values (limits, whole numbers)."""
+    return check_schema(value, schema, file) + check_limits(value, file)
+
+
 class DepartmentNames:
     """Resolves a printed department name (canonical or alias) to its registry entry."""
 
@@ -101,10 +106,8 @@ class DepartmentNames:
         for entry in entries or []:
             if not isinstance(entry, dict):
                 continue
-            aliases = entry.get("aliases")  # not a list: the schema check reports it
-            for name in [entry.get("name"), *(aliases if isinstance(aliases, list) else [])]:
-                if isinstance(name, str):
-                    self.by_name.setdefault(name, entry)
+            for name in registry_names(entry):
+                self.by_name.setdefault(name, entry)
 
     def resolve(self, printed: str):
         return self.by_name.get(printed)
@@ -335,7 +338,7 @@ def validate(raw: RawData) -> list[Problem]:
         if not isinstance(document, LocatedDict):
             problems.append(Problem(getattr(document, "file", "?"), 1, "a document file must be a mapping of fields"))
             continue
-        found = check_schema(document, schemas["document"], document.file) + check_limits(document, document.file)
+        found = check_file(document, schemas["document"], document.file)
         for node, _ in walk_raw(document.get("sections")):
             if isinstance(node.get("indicator"), LocatedDict):
                 found += check_indicator_values(node["indicator"], document.file, f"{node.get('id')} › indicator")
@@ -360,7 +363,7 @@ def validate(raw: RawData) -> list[Problem]:
     names = None  # an unreadable registry is reported once, not once per department named
     entries = raw.departments
     if isinstance(entries, LocatedList):
-        found = check_schema(entries, schemas["departments"], entries.file) + check_limits(entries, entries.file)
+        found = check_file(entries, schemas["departments"], entries.file)
         problems += found + _guarded(check_departments, entries, entries.file, structure_broken=bool(found))
         names = DepartmentNames(entries)
     elif entries is not None:
@@ -373,7 +376,7 @@ def validate(raw: RawData) -> list[Problem]:
             problems += _guarded(_check_document, document, names, references, structure_broken=id(document) in broken)
     topics = raw.topics
     if isinstance(topics, LocatedList):
-        found = check_schema(topics, schemas["topics"], topics.file) + check_limits(topics, topics.file)
+        found = check_file(topics, schemas["topics"], topics.file)
         problems += found + _guarded(check_topics, topics, topics.file, references, structure_broken=bool(found))
     elif topics is not None:
         problems.append(Problem(topics.file if hasattr(topics, "file") else "data/topics.yml", 1,
@@ -381,7 +384,7 @@ def validate(raw: RawData) -> list[Problem]:
     problems += check_fidelity(sound, set(documents_by_id), root, schemas["source"])
     synonyms = raw.synonyms
     if isinstance(synonyms, LocatedList) or isinstance(synonyms, LocatedDict):
-        found = check_schema(synonyms, schemas["synonyms"], synonyms.file) + check_limits(synonyms, synonyms.file)
+        found = check_file(synonyms, schemas["synonyms"], synonyms.file)
         # A file that did not parse is reported already: its terms are not missing (no cascade).
         documents = None if raw.problems else raw.documents
         departments = raw.departments if isinstance(raw.departments, LocatedList) else None
