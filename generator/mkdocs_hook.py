@@ -293,11 +293,8 @@ def on_env(env, config, files):
             frame = frames.trusted(key)
             if frame is not None:
                 frames.filled += 1
-                output = frame.fill(values)
-                path = Path(file.abs_dest_path)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes
-                _write_files(site_dir, rendered.files() if rendered.files else {})
+                page = frame.fill(values).encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes
+                _write_files(site_dir, {file.dest_uri: page, **(rendered.files() if rendered.files else {})})
                 return
         if key is not None:
             _ready[rendered.uri] = values["body"]  # rendered once: on_page_context takes it from here
