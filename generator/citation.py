@@ -1,8 +1,7 @@
 """How to cite a document or an item: GB/T 7714-2015 text for readers, CSL-JSON for reference managers."""
 from __future__ import annotations
 
-import json
-
+from . import jsonfile
 from .model import Document, Node
 
 
@@ -44,4 +43,4 @@ def csl_json(document: Document, absolute) -> bytes:
     """The document and every item with a page of its own, as CSL-JSON (`absolute`: site path → address)."""
     entries = [_entry(document, None, absolute(document.url))]
     entries += [_entry(document, n, absolute(n.url)) for n in document.nodes if n.has_page]
-    return json.dumps(entries, ensure_ascii=False, indent=1).encode("utf-8")
+    return jsonfile.dumps(entries)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
+from . import jsonfile
 from .datapackage import DEPARTMENTS, DOCUMENTS, INDICATORS, ITEMS, JOIN, NOTES, Table
 from .model import Corpus, Department, Node
 from .text import GAP_MARK, GAP_TEXT
@@ -116,7 +116,7 @@ def to_csv(rows: list[dict], columns: list[str]) -> bytes:
 
 
 def to_json(rows: list[dict]) -> bytes:
-    return json.dumps(rows, ensure_ascii=False, indent=1).encode("utf-8")
+    return jsonfile.dumps(rows)
 
 
 def downloads(corpus: Corpus) -> dict[str, bytes]:

@@ -11,6 +11,7 @@ import functools
 import json
 from typing import Callable
 
+from . import jsonfile
 from .downloads import department_role_rows, department_rows, document_rows, item_row, node_positions, to_csv
 from .model import Corpus, Department, Document, Node
 
@@ -125,10 +126,6 @@ def node_json(node: Node) -> dict:
             "implemented_by": [_link(n) for n in node.implemented_by]}
 
 
-def _dump(value) -> bytes:
-    return json.dumps(value, ensure_ascii=False, indent=1).encode("utf-8")
-
-
 class Twins:
     """The JSON twin of every document, item and department page, and each department's CSV, made
     one page at a time (by whichever process writes the page): site path → content."""
@@ -149,14 +146,14 @@ class Twins:
         return node_positions(self.corpus)
 
     def document(self, document: Document) -> dict[str, bytes]:
-        return {document.url + JSON_NAME: _dump({**self._documents[document.id],
+        return {document.url + JSON_NAME: jsonfile.dumps({**self._documents[document.id],
                                                  "children": [_link(n) for n in document.sections]})}
 
     def node(self, node: Node) -> dict[str, bytes]:
-        return {node.url + JSON_NAME: _dump(node_json(node))}
+        return {node.url + JSON_NAME: jsonfile.dumps(node_json(node))}
 
     def department(self, department: Department) -> dict[str, bytes]:
         roles, columns = department_role_rows(department, self._position)
         items = [{key: row[key] for key in ("role", "id", "url", "title")} for row in roles]
-        return {department.url + JSON_NAME: _dump({**self._departments[department.id], "items": items}),
+        return {department.url + JSON_NAME: jsonfile.dumps({**self._departments[department.id], "items": items}),
                 department.url + CSV_NAME: to_csv(roles, columns)}

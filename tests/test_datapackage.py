@@ -11,6 +11,7 @@ import frictionless
 import yaml
 
 from conftest import DATA, page_text, read_csv
+from generator import jsonfile
 
 
 def _errors(report) -> list[tuple[str, str]]:
@@ -101,3 +102,24 @@ def test_the_data_page_is_written_from_the_package(site):
             assert f"<code>{field['name']}</code>" in section, (resource["name"], field["name"])
     licence = yaml.safe_load((DATA / "publication.yml").read_text(encoding="utf-8"))["licences"]["data"]
     assert licence["name"] in text and f'href="{licence["url"]}"' in source
+
+
+def test_json_downloads_hold_one_record_a_line_and_the_rows_of_their_csv(site):
+    """A reader, or a diff between two versions, sees one record a line; a program reads the CSV's rows."""
+    downloads = site / "downloads"
+    tables = [p for p in sorted(downloads.glob("*.json")) if p.name != "datapackage.json"]
+    assert tables
+    for path in tables:
+        text = path.read_text(encoding="utf-8")
+        rows, lines = json.loads(text), text.split("\n")
+        assert lines[0] == "[" and lines[-1] == "]" and len(lines) == len(rows) + 2, path.name
+        assert [json.loads(line.removesuffix(",")) for line in lines[1:-1]] == rows, path.name
+        assert len(rows) == len(read_csv(path.with_suffix(".csv"))), path.name
+
+
+def test_the_json_layout_reads_back_any_text_and_nesting():
+    hostile = ["", "\n", "\u2028\u2029", '"', "\\", "</script>", "\x00\x1f", "中文", "{n}", "=1+1"]
+    values = [hostile, {"a": hostile, "b": {"c": [[], {}, [1, [2]], {"d": None}]}, "": 1.5}, [], {}, "x", 0,
+              [{"id": h, "children": [{"id": h}]} for h in hostile]]
+    for value in values:
+        assert json.loads(jsonfile.dumps(value)) == value
