@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from .model import CATEGORY_LABELS, DOCUMENT_KIND_LABELS, KIND_LABELS, Corpus
 
-VERSION = "1.2.0"  # 1.0: the four tables; 1.1: keys (items.id, parent_id; indicators.item, url; …), documents.kind;
-# 1.2: the notes table (校注)
+VERSION = "1.2.1"  # 1.0: the four tables; 1.1: keys (items.id, parent_id; indicators.item, url; …), documents.kind;
+# 1.2: the notes table (校注); 1.2.1: the JSON files hold one record a line (the same values)
 NAME = "ip-plans"
 TITLE = "知识产权规划参考站开放数据"
 DESCRIPTION = "国家知识产权规划、年度推进计划和任务清单的逐条结构化数据：文件、条目（含原文全文）、责任部门和主要指标。"
