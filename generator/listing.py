@@ -79,6 +79,7 @@ class Listing:
     groups: list[Group]
     document_labels: dict[str, str] = field(default_factory=dict)  # document id → short title
     pages: list[ListingPage] = field(default_factory=list)
+    _filters: list | None = field(default=None, repr=False)  # see filters()
 
     @property
     def total(self) -> int:
@@ -88,7 +89,10 @@ class Listing:
         return self.url if number == 1 else f"{self.url}{number}/"
 
     def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
-        """(name, label, options) for every dimension with more than one value in the listing."""
+        """(name, label, options) for every dimension with more than one value in the listing. Every
+        page of the listing shows them: worked out once (each page reading all entries was quadratic)."""
+        if self._filters is not None:
+            return self._filters
         values: dict[str, dict[str, str]] = {"doc": {}, "role": {}, "kind": {}}
         for group in self.groups:
             for sub in group.subgroups:
@@ -98,7 +102,9 @@ class Listing:
                         values["role"].setdefault(entry.role, entry.role)
                     values["kind"].setdefault(entry.kind, entry.kind)
         labels = {"doc": "文件", "role": "角色", "kind": "类别"}
-        return [(name, labels[name], list(options.items())) for name, options in values.items() if len(options) > 1]
+        self._filters = [(name, labels[name], list(options.items())) for name, options in values.items()
+                         if len(options) > 1]
+        return self._filters
 
 
 def paginate(url: str, groups: list[Group], document_labels: dict[str, str],
