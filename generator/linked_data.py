@@ -147,7 +147,7 @@ class Twins:
 
     def document(self, document: Document) -> dict[str, bytes]:
         return {document.url + JSON_NAME: jsonfile.dumps({**self._documents[document.id],
-                                                 "children": [_link(n) for n in document.sections]})}
+                                                          "children": [_link(n) for n in document.sections]})}
 
     def node(self, node: Node) -> dict[str, bytes]:
         return {node.url + JSON_NAME: jsonfile.dumps(node_json(node))}
