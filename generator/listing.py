@@ -8,6 +8,7 @@ the pages simply list everything, reachable through the page links.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 # Estimated bytes of entries on one page; the real site's longest lists (国家知识产权局, 2023年)
@@ -79,7 +80,6 @@ class Listing:
     groups: list[Group]
     document_labels: dict[str, str] = field(default_factory=dict)  # document id → short title
     pages: list[ListingPage] = field(default_factory=list)
-    _filters: list | None = field(default=None, repr=False)  # see filters()
 
     @property
     def total(self) -> int:
@@ -88,11 +88,10 @@ class Listing:
     def page_url(self, number: int) -> str:
         return self.url if number == 1 else f"{self.url}{number}/"
 
+    @functools.cached_property
     def filters(self) -> list[tuple[str, str, list[tuple[str, str]]]]:
         """(name, label, options) for every dimension with more than one value in the listing. Every
         page of the listing shows them: worked out once (each page reading all entries was quadratic)."""
-        if self._filters is not None:
-            return self._filters
         values: dict[str, dict[str, str]] = {"doc": {}, "role": {}, "kind": {}}
         for group in self.groups:
             for sub in group.subgroups:
@@ -102,9 +101,7 @@ class Listing:
                         values["role"].setdefault(entry.role, entry.role)
                     values["kind"].setdefault(entry.kind, entry.kind)
         labels = {"doc": "文件", "role": "角色", "kind": "类别"}
-        self._filters = [(name, labels[name], list(options.items())) for name, options in values.items()
-                         if len(options) > 1]
-        return self._filters
+        return [(name, labels[name], list(options.items())) for name, options in values.items() if len(options) > 1]
 
 
 def paginate(url: str, groups: list[Group], document_labels: dict[str, str],
