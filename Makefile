@@ -65,9 +65,10 @@ browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 # Leftovers of killed builds are also removed by the next build (the lock file .site.lock stays: a
-# running build may hold it); the .venv only on request.
+# running build may hold it); .site.cache is the last build's record for incremental builds; the .venv
+# only on request.
 clean:
-	rm -rf site .site.building* .site.previous* .site.old*
+	rm -rf site .site.building* .site.previous* .site.old* .site.cache
 
 clean-venv:
 	rm -rf $(VENV)

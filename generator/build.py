@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .pipeline import DataError, hand_over, load_corpus
+from . import incremental, load
+from .pipeline import DataError, data_dir, hand_over, load_checked
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -130,8 +131,9 @@ def build_site(site_dir: Path, strict: bool = True, config_file: Path = ROOT / "
 def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
     started = time.perf_counter()
     site_dir = (site_dir if site_dir.is_absolute() else ROOT / site_dir).resolve()
+    load.parsed = incremental.load_parsed(site_dir)
     try:
-        corpus = load_corpus()
+        raw, corpus = load_checked()
     except DataError as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
@@ -147,8 +149,11 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
     scratch = None
     try:
         recover(site_dir)
+        keys = incremental.Keys.of(raw, corpus, data_dir(), config_file)
+        plan, why = incremental.plan(site_dir, incremental.load_record(site_dir), keys, corpus)
         scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
-        hand_over(corpus)
+        hand_over(corpus, plan=plan)
+        incremental.written = None  # the hook's account of this build's pages
         code, problems = _run_mkdocs(config_file, scratch, strict)
         for line in problems:
             print(line, file=sys.stderr)
@@ -160,12 +165,15 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
             return 1
         pages = sum(1 for _ in scratch.rglob("*.html"))
         os.chmod(scratch, 0o755)  # mkdtemp makes it private; a published folder is readable
+        incremental.save(site_dir, scratch, keys, load.parsed)
         scratch = swap_in(scratch, site_dir)
     finally:
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous_handler)
         os.close(lock)
+    how = (f"incremental: {why}, {len(plan.changed and plan.affected)} item(s) that can show them made again"
+           if plan is not None else f"full build: {why}")
     print(f"built {_shown(site_dir)}: {len(corpus.documents)} documents, {len(corpus.nodes)} items, {pages} pages "
-          f"in {time.perf_counter() - started:.1f} s")
+          f"in {time.perf_counter() - started:.1f} s ({how})")
     return 0

@@ -6,7 +6,9 @@ each key or element, so later phases can report `file:line: problem` without re-
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import hashlib
 import os
+import pickle
 import re
 from pathlib import Path
 
@@ -178,6 +180,10 @@ def load_yaml(path: Path, root: Path, problems: list):
     except OSError as error:
         problems.append(Problem(name, 1, f"cannot be read: {error.strerror or error}"))
         return None
+    if parsed is not None:
+        digest = hashlib.sha1(data).digest()
+        if name in parsed and parsed[name][0] == digest:
+            return pickle.loads(parsed[name][1])  # a fresh copy: the phases after may change what they get
     text = _decode(data, name, problems)
     if text is None:
         return None
@@ -204,7 +210,14 @@ def load_yaml(path: Path, root: Path, problems: list):
         loader.dispose()
     if value is None:
         problems.append(Problem(name, 1, "the file holds no data (empty, or only comments)"))
+    elif parsed is not None:
+        parsed[name] = (digest, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value
+
+
+# Parsed files by content, when a build keeps them (generator/incremental.py): display name → (SHA-1 of
+# the bytes, the pickled value). A file whose bytes are unchanged is not parsed again.
+parsed: dict[str, tuple[bytes, bytes]] | None = None
 
 
 # What may live under data/ (dot files such as editors' swap files aside). Anything else would be

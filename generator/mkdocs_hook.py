@@ -35,6 +35,7 @@ from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 from mkdocs.utils import get_build_date  # noqa: E402
 
+from generator import incremental, pipeline, search_update  # noqa: E402
 from generator.history import data_history  # noqa: E402
 from generator.mkdocs_frame import Frames, page_values  # noqa: E402
 from generator.parallel import Forked, WorkFailed, share, workers  # noqa: E402
@@ -166,6 +167,7 @@ def on_config(config):
     folder = str(data_dir().resolve())
     if folder not in [str(Path(p).resolve()) for p in config["watch"]]:
         config["watch"].append(folder)  # `mkdocs serve` on other data (IPP_DATA_DIR) reloads on its edits
+    plan, pipeline.handed_plan = pipeline.handed_plan, None  # an incremental build's, with the corpus
     try:
         corpus = load_corpus()
         _phase("data loaded and validated")
@@ -180,7 +182,7 @@ def on_config(config):
     _problems = []
     # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
     _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()),
-                         site_name=config["site_name"], history=data_history(data_dir()), lazy=True)
+                         site_name=config["site_name"], history=data_history(data_dir()), lazy=True, plan=plan)
     _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
     _phase("pages planned")
@@ -214,7 +216,12 @@ def on_files(files, config):
     owners = {file.dest_uri: f"content/{file.src_uri}" if file.is_documentation_page() else f"theme file {file.src_uri}"
               for file in files}
     clashes = []
+    plan = _renderer.plan
+    kept: list[RenderedPage] = []  # pages an incremental build links from the current site
     for page in _site.pages:
+        if page.kept or (plan is not None and page.group in plan.kept):
+            kept.append(page)
+            continue
         file = _GeneratedPage.generated(config, page.uri, content=f"<!-- generated: {page.uri} -->\n")
         file.everything_changed = everything_changed
         clashes += _claim(owners, file, page.origin)
@@ -227,6 +234,10 @@ def on_files(files, config):
     # the processes forked later do not start with a copy of it (60 MB at 100×). MkDocs knows the
     # files, so links to them resolve.
     site_dir = Path(config["site_dir"])
+    _record()
+    if kept:
+        linked = incremental.link_pages(plan, [url for page in kept for url in plan.groups[page.group]], site_dir)
+        _phase(f"{linked} files of {len(kept)} unchanged pages or lists linked")
     _write_files(site_dir, _site.files)
     for path, content in _site.files.items():
         file = _generated_file(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed,
@@ -242,16 +253,48 @@ def on_files(files, config):
     return files
 
 
+def _record() -> None:
+    """What the next build compares with: the pages below the top level by group, the search entries."""
+    groups: dict[str, list[str]] = {}
+    top_level = set()
+    for page in _site.pages:
+        if page.group:
+            if _through_mkdocs(page):
+                top_level.add(page.group)  # a list that starts on a MkDocs page is always made again
+            elif page.kept:
+                groups[page.group] = _renderer.plan.groups[page.group]
+            else:
+                groups.setdefault(page.group, []).append(page.url)
+    for group in top_level:
+        groups.pop(group, None)
+    incremental.written = {"groups": groups, "search": [incremental.entry_hash(e) for e in _site.search_entries]}
+
+
 def _forking() -> bool:
     return not _serving and workers() > 0
 
 
-def _write_search(site_dir: Path) -> dict:
-    """The search index's files, written; the search page's settings returned."""
-    index, settings = _renderer.search_index(_site.search_entries)
-    _write_files(site_dir, index)
-    _phase("search index written")
-    return settings
+def _write_search(site_dir: Path) -> tuple[dict, object]:
+    """The search index's files, written; the search page's settings and what the next build needs to
+    update the index returned. An incremental build updates the current site's index when it can."""
+    plan, entries = _renderer.plan, _site.search_entries
+    updated = None
+    if plan is not None and plan.search_state is not None:
+        updated = search_update.update(plan.old_site, plan.search, entries, plan.search_state, incremental.entry_hash)
+    if updated is None:
+        kept: dict = {}
+        index, settings = _renderer.search_index(entries, kept)
+        _write_files(site_dir, index)
+        state = search_update.State(kept["common"], kept["sizes"], search_update.facets(entries))
+        _phase("search index written")
+    else:
+        changed, state = updated
+        _write_files(site_dir, changed)
+        names = search_update.index_files(plan.old_site, state)
+        incremental.link_files(plan.old_site, [n for n in names if n not in changed], site_dir)
+        settings = _renderer.search_settings(entries, names)
+        _phase(f"search index updated: {len(changed)} files written, {len(names) - len(changed)} kept")
+    return settings, state
 
 
 def _write_files(site_dir: Path, files: dict[str, bytes]) -> None:
@@ -366,7 +409,8 @@ def on_page_context(context, page, config, nav):
     rendered = _pages.get(uri)
     if rendered is not None:
         if uri == SEARCH_PAGE:  # its settings come from the index, made meanwhile in another process
-            _site.search_config.update(_search.result())
+            settings, incremental.written["search_state"] = _search.result()
+            _site.search_config.update(settings)
         page.content = _body(uri)
     title = rendered.title if rendered is not None else html.unescape(page.title or config["site_name"])
     context["ipp_footer"] = _renderer.footer(page.url, title)

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 
 from .index import build_corpus
-from .load import Problem, load_data
+from .load import Problem, RawData, load_data
 from .model import Corpus
 from .validate import validate
 
@@ -28,11 +28,14 @@ class DataError(Exception):
 # A corpus already loaded and validated by this process (`make site` checks the data before it starts
 # MkDocs): the hook takes it instead of loading the same folder again.
 _handed_over: tuple[Path, Corpus] | None = None
+# An incremental build's plan (generator/incremental.py) for the hook, with the corpus; None: a full build.
+handed_plan = None
 
 
-def hand_over(corpus: Corpus, folder: Path | None = None) -> None:
-    global _handed_over
+def hand_over(corpus: Corpus, folder: Path | None = None, plan=None) -> None:
+    global _handed_over, handed_plan
     _handed_over = ((folder or data_dir()).resolve(), corpus)
+    handed_plan = plan
 
 
 def load_corpus(folder: Path | None = None) -> Corpus:
@@ -41,8 +44,13 @@ def load_corpus(folder: Path | None = None) -> Corpus:
     if _handed_over is not None and _handed_over[0] == folder.resolve():
         corpus, _handed_over = _handed_over[1], None  # taken once: a later call reads the data again
         return corpus
-    raw = load_data(folder)
+    return load_checked(folder)[1]
+
+
+def load_checked(folder: Path | None = None) -> tuple[RawData, Corpus]:
+    """The data as read and as indexed, or DataError with every problem."""
+    raw = load_data(folder or data_dir())
     problems = validate(raw)
     if problems:
         raise DataError(problems)
-    return build_corpus(raw)
+    return raw, build_corpus(raw)

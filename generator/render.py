@@ -27,6 +27,7 @@ from .sources import source_texts
 from .contents import contents
 from .search import SearchEntry, build_index
 from .synonyms import search_config, suggestion_terms
+from .incremental import Plan, listing_unchanged
 from .index import years_of
 from .listing import BODY_LIMIT, ENTRY_OVERHEAD, PAGE_BUDGET, Entry, Group, Subgroup, paginate
 from .model import KIND_LABELS, Corpus, Document, Node
@@ -56,6 +57,11 @@ class RenderedPage:
     render: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     # Files published with the page (its JSON and CSV twins), made by whichever process writes the page.
     files: Callable[[], dict[str, bytes]] | None = field(default=None, repr=False, compare=False)
+    # What an incremental build keeps or makes again together: "item:" + an item page's address, "list:" +
+    # a list's first address for all its pages ("" for pages always made again); `kept`: this page and
+    # the rest of its list stand as the previous build wrote them (generator/incremental.py).
+    group: str = ""
+    kept: bool = False
 
     @property
     def head(self) -> str:
@@ -116,8 +122,9 @@ def _environment(template_dir: Path) -> jinja2.Environment:
 class Renderer:
     def __init__(self, corpus: Corpus, template_dir: Path = TEMPLATE_DIR, site_url: str = "",
                  data_date: str | None = None, site_name: str = "", source_folder: Path | None = None,
-                 history: DataHistory | None = None, lazy: bool = False):
+                 history: DataHistory | None = None, lazy: bool = False, plan: Plan | None = None):
         self.corpus = corpus
+        self.plan = plan  # an incremental build's plan: lists that cannot have changed are not made again
         self.site_name = site_name
         # The source texts the documents were checked against, published as sources/<name>.txt.
         self.sources = source_texts(source_folder or data_dir() / "sources")
@@ -169,7 +176,7 @@ class Renderer:
     def page(self, template: str, url: str, title: str, description: str = "", search_text: str | None = None,
              search_context: str = "", search_title: str = "", search_facets: dict | None = None,
              entity=None, trail=None, twin: bool = False, csv_twin: bool = False, eager: bool = False,
-             files: Callable[[], dict[str, bytes]] | None = None, **context) -> RenderedPage:
+             files: Callable[[], dict[str, bytes]] | None = None, group: str = "", **context) -> RenderedPage:
         def role_for(node: Node, measure: dict):
             return next(r for r in node.roles if r.as_addressee and r.printed == measure["addressee"])
 
@@ -203,7 +210,7 @@ class Renderer:
         origin = getattr(shown, "origin", "") or f"the generated page {template}"
         return RenderedPage(uri=_uri(url), url=url, title=title, html=None if self.lazy and not eager else render(),
                             description=description, search=search, make_head=head, render=render, origin=origin,
-                            files=files)
+                            files=files, group=group)
 
     # -- pages -------------------------------------------------------------------------------
     def citation(self, document: Document, node: Node | None) -> dict:
@@ -240,7 +247,7 @@ class Renderer:
             rows = [c for c in node.children if c.kind == "indicator"]
             yield self.page(
                 "node.html", node.url, f"{node.heading} · {document.short_title}",
-                description=node.summary, node=node, document=document, trail=trail, twin=True,
+                description=node.summary, node=node, document=document, trail=trail, twin=True, group=f"item:{node.url}",
                 files=lambda node=node: self.twins.node(node),
                 entity=lambda link, node=node: linked_data.node_entity(node, link),
                 search_text=_node_search_text(node), search_title=node.heading,
@@ -300,6 +307,11 @@ class Renderer:
         what only page 1 has (its data twins, its schema.org entity); `trail`: page 1's breadcrumbs.
 
         Entry sizes are estimates: should a page come out over BODY_LIMIT, cut again, smaller."""
+        if listing_unchanged(self.plan, url, groups):  # its first page's search entry, nothing made
+            page = self.page(template, url, title, search_text=search_text, trail=trail, group=f"list:{url}",
+                             **(first_page or {}), **context)
+            page.kept = True
+            return [page]
         labels = {d.id: d.short_title for d in self.corpus.documents}
         budget = PAGE_BUDGET
         while True:
@@ -311,7 +323,7 @@ class Renderer:
                                      search_text=search_text if first else None, eager=True,
                                      trail=trail if first or trail is None else trail + [(page.url, f"第{page.number}页")],
                                      listing=listing, listing_page=page, **((first_page or {}) if first else {}),
-                                     **context)
+                                     group=f"list:{url}", **context)
                 rendered.toc = [(2, g.id, g.title, [(3, f"{g.id}-{s.id}", s.title) for s in g.subgroups if s.title])
                                 for g in page.groups]
                 pages.append(rendered)
@@ -419,10 +431,15 @@ class Renderer:
         site.pages.append(self.page("search.html", "search/", "搜索", config=site.search_config))
         return site
 
-    def search_index(self, entries: list[SearchEntry]) -> tuple[dict[str, bytes], dict]:
-        """The search index's files, and the settings the search page carries (shard counts, facets)."""
-        index = build_index(entries)
-        return index, search_config(self.corpus, entries, index)
+    def search_index(self, entries: list[SearchEntry], kept: dict | None = None) -> tuple[dict[str, bytes], dict]:
+        """The search index's files, and the settings the search page carries (shard counts, facets).
+        `kept`: filled for the next build's update of the index (search.build_index)."""
+        index = build_index(entries, kept)
+        return index, self.search_settings(entries, index)
+
+    def search_settings(self, entries: list[SearchEntry], names) -> dict:
+        """The settings the search page carries, given the names of the index's files."""
+        return search_config(self.corpus, entries, names)
 
 
 def day_label(iso: str) -> str:

@@ -162,8 +162,9 @@ def _pages(keys: array) -> int:
     return len({key >> SHIFT for key in keys})
 
 
-def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
-    """Site path → content of every search file."""
+def build_index(entries: list[SearchEntry], kept: dict | None = None) -> dict[str, bytes]:
+    """Site path → content of every search file. `kept`, if given, receives what an incremental build
+    needs to update this index (generator/search_update.py): the common grams, each family's size."""
     texts = [normalise(e.title)[:TITLE_LIMIT - 1].ljust(TITLE_LIMIT, "\0") + normalise(e.text) for e in entries]
     occurrences, common = _grams(texts, threshold(len(entries)))
     del texts
@@ -197,8 +198,10 @@ def build_index(entries: list[SearchEntry]) -> dict[str, bytes]:
     kind_index = {kind: ALPHABET[number] for number, kind in enumerate(kinds(entries))}
     files = {"search/facets.json": "".join(kind_index[e.kind] for e in entries).encode(),
              "search/departments.json": _json(department_pages)}
+    if kept is not None:
+        kept.update(common=frozenset(common), sizes={"p": _size(pairs), "g": _size(grams)})
     for family, table in (("p", pairs), ("g", grams)):
-        count = _shard_count(table, TARGET_SHARD_BYTES[family])
+        count = shards_for(_size(table), TARGET_SHARD_BYTES[family])
         shards: list[dict] = [{} for _ in range(count)]
         for key, value in table.items():
             shards[fnv1a(key) % count][key] = value
@@ -214,9 +217,13 @@ def shard_counts(files: dict[str, bytes]) -> dict[str, int]:
     return {family: sum(1 for name in files if name.startswith(f"search/{family}-")) for family in ("p", "g")}
 
 
-def _shard_count(table: dict[str, str], target: int) -> int:
-    total = sum(len(k) * 3 + len(v) + 6 for k, v in table.items())
-    return 1 << max(0, math.ceil(math.log2(max(1, total / target))))
+def _size(table: dict[str, str]) -> int:
+    """A family's estimated size in bytes, which sets its number of shards."""
+    return sum(len(k) * 3 + len(v) + 6 for k, v in table.items())
+
+
+def shards_for(size: int, target: int) -> int:
+    return 1 << max(0, math.ceil(math.log2(max(1, size / target))))
 
 
 def _positions(keys: array) -> str:

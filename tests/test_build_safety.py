@@ -36,7 +36,8 @@ def start_build(site_dir: Path, data_dir: Path | None = None) -> subprocess.Pope
 
 
 def leftovers(site_dir: Path) -> list[str]:
-    return sorted(p.name for p in site_dir.parent.iterdir() if p.name.startswith(".site.") and p.name != ".site.lock")
+    return sorted(p.name for p in site_dir.parent.iterdir()
+                  if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.cache"))
 
 
 @pytest.fixture(scope="module")

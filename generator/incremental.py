@@ -1,0 +1,326 @@
+"""Incremental builds: after an edit of some items' wording, rewrite only the pages that can show it.
+
+A build leaves a record of itself beside the site folder (`.site.cache/`, never published):
+- what the whole site depends on besides the items' wording (the *environment*: code, theme,
+  hand-written pages, settings, package versions, version control's HEAD, every data file other
+  than the documents) and the *structure* (every document's facts, every item's place, kind,
+  departments, links, topics and years): two keys;
+- each item's own fields, hashed: the items whose hash changed are the edit;
+- the site's pages by group (an item's page; every page of one list), and the site folder's
+  identity (the inode and time of its index.html), so that a record never describes another site.
+
+The next build compares. When only items' wording changed (same environment, same structure) and
+the site folder is the one recorded, the pages that cannot show the changed items are hard-linked
+from the current site into the new one, and the others rendered as in a full build. Anything else
+is a full build, with the reason printed. The suite builds both ways and compares every byte.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.metadata
+import json
+import os
+import pickle
+import platform
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import Corpus, Document, Node
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = 1
+PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pyyaml", "jieba")
+# Files whose content the site is made of, besides data/ (whose documents are compared item by item).
+CODE_FOLDERS = ("generator", "theme", "content")
+# Item fields that place it: any change there is a change of structure (a full build).
+PLACING_FIELDS = ("id", "kind", "children")
+# Environment variables that change what a build writes.
+SETTINGS = ("SITE_URL", "REPOSITORY_URL")
+
+
+def cache_folder(site_dir: Path) -> Path:
+    return site_dir.with_name(f".{site_dir.name}.cache")
+
+
+@dataclass
+class Record:
+    """What one build leaves for the next (pickled in cache_folder/record.pickle)."""
+
+    version: int
+    site: tuple  # identity of the site folder it describes: see site_identity()
+    environment: str
+    structure: str
+    items: dict[str, str]  # item ref → hash of its own fields
+    # group ("item:" + an item page's address, "list:" + a list's first address) → the addresses of its
+    # pages written below the top level (the top-level pages are always made again, by MkDocs)
+    groups: dict[str, list[str]]
+    search: list[str] = field(default_factory=list)  # hash of each search entry, in index order
+    search_state: object = None  # what the index's update needs (search_update.State)
+
+
+@dataclass
+class Plan:
+    """An incremental build: the items that changed, and the groups whose pages are kept."""
+
+    old_site: Path
+    changed: set[str]
+    kept: set[str]  # item pages ("item:" + address) linked from the old site; lists are judged by listing_unchanged
+    groups: dict[str, list[str]]  # the old build's groups
+    search: list[str]  # the old build's search entry hashes
+    search_state: object = None  # the old build's search_update.State
+    affected: set[str] = field(default_factory=set)  # node refs whose wording a page may show
+
+
+def site_identity(site_dir: Path) -> tuple:
+    try:
+        index = (site_dir / "index.html").stat()
+    except OSError:
+        return ()
+    return (index.st_dev, index.st_ino, index.st_mtime_ns, index.st_size)
+
+
+def _hash_files(paths, root: Path, digest) -> None:
+    for path in sorted(paths):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(hashlib.sha1(path.read_bytes()).digest())
+
+
+def _git_head(folder: Path) -> str:
+    try:
+        result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return result.stdout.strip() if result.returncode == 0 else ""
+
+
+def environment_key(data_dir: Path, config_file: Path, site_url: str) -> str:
+    """Everything a page depends on besides the documents' items."""
+    digest = hashlib.sha1()
+    for folder in CODE_FOLDERS:
+        _hash_files((ROOT / folder).rglob("*"), ROOT, digest)
+    _hash_files([config_file], config_file.parent, digest)
+    _hash_files([p for p in data_dir.rglob("*") if p.parent != data_dir / "documents"], data_dir, digest)
+    versions = []
+    for package in PACKAGES:
+        try:
+            versions.append(importlib.metadata.version(package))
+        except importlib.metadata.PackageNotFoundError:
+            versions.append("")
+    digest.update(repr((VERSION, sys.version, platform.machine(), versions, site_url,
+                        [os.environ.get(s, "") for s in SETTINGS], str(data_dir.resolve()),
+                        _git_head(data_dir))).encode())
+    return digest.hexdigest()
+
+
+def _plain(value):
+    """The raw YAML value without its line bookkeeping, for hashing."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _own_fields(raw_node: dict) -> dict:
+    return {k: v for k, v in raw_node.items() if k != "children"}
+
+
+def item_hashes(raw_documents: list) -> dict[str, str]:
+    """item ref → hash of its own fields (its children excluded: they are items of their own)."""
+    from .load import walk_raw
+
+    hashes = {}
+    for document in raw_documents:
+        for node, _ in walk_raw(document.get("sections")):
+            hashes[f"{document.get('id')}/{node.get('id')}"] = hashlib.sha1(_plain(_own_fields(node)).encode()).hexdigest()
+    return hashes
+
+
+def structure_key(raw_documents: list, corpus: Corpus) -> str:
+    """The documents' facts and every item's place and links, as typed and as derived (departments,
+    references, topics, years, campaigns): equal keys mean only items' own wording can differ."""
+    from .index import years_of
+    from .load import walk_raw
+
+    digest = hashlib.sha1()
+    for document in raw_documents:
+        digest.update(_plain({k: v for k, v in document.items() if k != "sections"}).encode())
+        for node, parent in walk_raw(document.get("sections")):
+            digest.update(_plain([node.get(k) for k in PLACING_FIELDS if k != "children"]
+                                 + [parent.get("id") if parent else None]).encode())
+    for node in corpus.nodes:
+        digest.update(repr((
+            node.ref, [(r.department.id, r.printed, r.is_lead, r.as_addressee) for r in node.roles],
+            [n.ref for n in node.implements], [n.ref for n in node.implemented_by],
+            node.belongs_to.ref if node.belongs_to else "", [n.ref for n in node.placed_here],
+            [t.id for t in node.topics])).encode())
+    for year, entry in sorted(years_of(corpus).items()):
+        digest.update(repr((year, [d.id for d in entry.issued],
+                            [(d.id, [(p.ref, [t.ref for t in tasks]) for p, tasks in parts]) for d, parts in entry.scheduled],
+                            [(t.label, t.document.id, t.source.ref if t.source else "",
+                              [n.ref for n in t.indicators or []]) for t in entry.targets],
+                            [(name, [n.ref for n in items]) for name, items in entry.campaigns.items()])).encode())
+    for document in corpus.documents:
+        comparison = document.comparison
+        digest.update(repr(comparison.url if comparison else "").encode())
+    return digest.hexdigest()
+
+
+def affected_nodes(corpus: Corpus, changed: set[str]) -> set[Node]:
+    """The items whose pages, lists and links can show the wording of a changed item: the item,
+    everything above and below it (contents, breadcrumbs), the items it links or is linked from
+    (with everything above them), and its neighbours in page order (上一条 / 下一条)."""
+    found: set[Node] = set()
+    for ref in changed:
+        node = corpus.nodes_by_ref[ref]
+        family = {node, *node.ancestors, *node.walk()}
+        related = [*node.implements, *node.implemented_by, *node.placed_here, *filter(None, [node.belongs_to])]
+        for other in related:
+            family |= {other, *other.ancestors}
+        found |= family
+        if node.has_page:
+            pages = [n for n in node.document.nodes if n.has_page]
+            at = pages.index(node)
+            found |= set(pages[max(0, at - 1):at + 2])
+    return found
+
+
+def nodes_in(value, seen: set | None = None) -> list[Node]:
+    """The items a listing entry shows (walking its tuples, lists and records)."""
+    if isinstance(value, Node):
+        return [value]
+    if isinstance(value, (Document, str, int, float, type(None))):
+        return []
+    if isinstance(value, (list, tuple)):
+        return [n for v in value for n in nodes_in(v)]
+    if isinstance(value, dict):
+        return [n for v in value.values() for n in nodes_in(v)]
+    if dataclasses.is_dataclass(value):
+        return [n for f in dataclasses.fields(value) for n in nodes_in(getattr(value, f.name))]
+    raise TypeError(f"a listing entry holds {type(value).__name__}: say which items it shows")
+
+
+def listing_unchanged(plan: Plan | None, url: str, groups) -> bool:
+    """True when an incremental build can keep every page of the list at `url` as it is: the list
+    was recorded, and none of its entries shows a changed item, or an item above or below one."""
+    if plan is None or f"list:{url}" not in plan.groups:
+        return False
+    changed = plan.changed
+    for group in groups:
+        for subgroup in group.subgroups:
+            for entry in subgroup.entries:
+                for node in nodes_in(entry.value):
+                    if (node.ref in changed or any(a.ref in changed for a in node.ancestors)
+                            or any(d.ref in changed for d in node.walk())):
+                        return False
+    return True
+
+
+# What the hook made of this build's pages (groups, search entries), for the record; set by the hook.
+written: dict | None = None
+
+
+def entry_hash(entry) -> str:
+    return hashlib.sha1(repr(dataclasses.astuple(entry)).encode()).hexdigest()
+
+
+def load_record(site_dir: Path) -> Record | None:
+    try:
+        with open(cache_folder(site_dir) / "record.pickle", "rb") as handle:
+            record = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    return record if isinstance(record, Record) and record.version == VERSION else None
+
+
+def save(site_dir: Path, new_site: Path, keys: Keys, parsed: dict | None) -> None:
+    """The record of a build about to be swapped in at `site_dir` (it describes `new_site`), and the
+    parsed data files. Without the hook's account of the pages (another site builder), no record."""
+    folder = cache_folder(site_dir)
+    folder.mkdir(exist_ok=True)
+    if parsed is not None:
+        _replace(folder / "parsed.pickle", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+    if written is None:
+        (folder / "record.pickle").unlink(missing_ok=True)
+        return
+    record = Record(VERSION, site_identity(new_site), keys.environment, keys.structure, keys.items,
+                    written["groups"], written["search"], written.get("search_state"))
+    _replace(folder / "record.pickle", pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _replace(path: Path, content: bytes) -> None:
+    """Written beside, renamed over: a killed build leaves the old file or the new one, never half of one."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}")
+    temporary.write_bytes(content)
+    temporary.replace(path)
+
+
+def load_parsed(site_dir: Path) -> dict:
+    """The data files parsed by the last build, by content (generator/load.py `parsed`)."""
+    try:
+        with open(cache_folder(site_dir) / "parsed.pickle", "rb") as handle:
+            parsed = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+@dataclass
+class Keys:
+    """This build's side of the comparison."""
+
+    environment: str
+    structure: str
+    items: dict[str, str]
+
+    @classmethod
+    def of(cls, raw, corpus: Corpus, data_dir: Path, config_file: Path) -> Keys:
+        return cls(environment_key(data_dir, config_file, ""), structure_key(raw.documents, corpus),
+                   item_hashes(raw.documents))
+
+
+def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> tuple[Plan | None, str]:
+    """An incremental plan, or None and the reason for a full build."""
+    environment, structure, items = keys.environment, keys.structure, keys.items
+    if os.environ.get("IPP_FULL_BUILD"):
+        return None, "IPP_FULL_BUILD is set"
+    if record is None:
+        return None, "no record of a previous build"
+    if record.site != site_identity(site_dir) or not record.site:
+        return None, "the site folder is not the one the last build wrote"
+    if record.environment != environment:
+        return None, "code, theme, pages, settings or data other than the documents changed"
+    if record.structure != structure or record.items.keys() != items.keys():
+        return None, "items were added, removed, moved or relinked"
+    changed = {ref for ref, value in items.items() if record.items[ref] != value}
+    affected = affected_nodes(corpus, changed)
+    touched = {f"item:{n.url}" for n in affected if n.has_page}
+    kept = {group for group in record.groups if group.startswith("item:") and group not in touched}
+    return Plan(old_site=site_dir, changed=changed, kept=kept, groups=record.groups, search=record.search,
+                search_state=record.search_state, affected={n.ref for n in affected}), f"{len(changed)} item(s) changed"
+
+
+def link_files(old_site: Path, names: list[str], target: Path) -> None:
+    """Hard-link these files of the old site into the new one."""
+    made = set()
+    for name in names:
+        folder = os.path.dirname(name)
+        if folder not in made:
+            os.makedirs(target / folder, exist_ok=True)
+            made.add(folder)
+        os.link(old_site / name, target / name)
+
+
+def link_pages(plan: Plan, folders: list[str], target: Path) -> int:
+    """Hard-link the files of the kept pages' folders (not their subfolders) into the new site."""
+    linked = 0
+    for folder in folders:
+        source = plan.old_site / folder
+        destination = target / folder
+        os.makedirs(destination, exist_ok=True)
+        with os.scandir(source) as entries:
+            for entry in entries:
+                if entry.is_file(follow_symlinks=False):
+                    os.link(entry.path, destination / entry.name)
+                    linked += 1
+    return linked
