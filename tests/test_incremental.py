@@ -71,8 +71,8 @@ def test_a_note_edited_on_a_column_and_on_an_indicator_row(built, tmp_path):
     replace_once(plan, "是本站编者根据内容所作的判断（该节有“加强地理标志、商业秘密等领域立法",
                  "是本站编者按内容所作的判断（该节有“加强地理标志、商业秘密等领域立法")
     assert "incremental: 1 item(s) changed" in build(site, data)
-    replace_once(plan, "表头的基期为2020年，但表注说明本行的基期值是2019年的数值，本站标为2019年。",
-                 "表头的基期为2020年，但表注说明本行的基期值是2019年的数值；本站标为2019年。")
+    replace_once(plan, "原表在指标名称后印有表注记号“①”；本站把表注排在表下的注释中",
+                 "原表在指标名称后印有表注记号“①”。本站把表注排在表下的注释中")
     assert "incremental: 1 item(s) changed" in build(site, data)
     assert_same_as_full_build(site, data, tmp_path)
 
@@ -87,7 +87,7 @@ def test_a_corrected_word_changes_pages_listings_and_search(built, tmp_path):
     assert task["id"] == "t-2" and "推动出台" in task["text"]
     replace_once(plan, "推动出台《民间文学艺术作品著作权保护条例》。（中央宣传部负责）",
                  "推动制定《民间文学艺术作品著作权保护条例》。（中央宣传部负责）\n"
-                 "      notes:\n      - type: correction\n        reads: 出台\n        published: 制定\n"
+                 "      notes:\n      - type: correction\n        reads: 推动出台《民间\n        published: 推动制定《民间\n"
                  "        reason: 测试用校正。\n        public: 测试用校正。")
     check = run_build(tmp_path / "probe" / "site", data)
     if check.returncode != 0:
@@ -101,7 +101,9 @@ def test_a_corrected_word_changes_pages_listings_and_search(built, tmp_path):
 def test_structure_changes_and_a_foreign_site_fall_back_to_a_full_build(built, tmp_path):
     site, data = built
     plan = data / "documents" / "plan-2023.yml"
-    replace_once(plan, "      lead: 生态环境部\n", "      lead: 国家知识产权局\n")
+    # t-5 now implements another measure: links change on both sides (a full build)
+    replace_once(plan, "惠益分享管理条例（草案）》。（生态环境部负责）\n      lead: 生态环境部\n      implements: [plan-2021/m-4-2]\n",
+                 "惠益分享管理条例（草案）》。（生态环境部负责）\n      lead: 生态环境部\n      implements: [plan-2021/m-4-1]\n")
     assert "full build: items were added, removed, moved or relinked" in build(site, data)
     assert_same_as_full_build(site, data, tmp_path)
     (data / "topics.yml").write_text((data / "topics.yml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
