@@ -106,4 +106,9 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave without freeing a big build's objects one by one (half a second at 30× the corpus): every
+    # file is written and closed, every child process has finished or been stopped.
+    os._exit(code)

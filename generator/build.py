@@ -28,7 +28,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import incremental, load
+from . import incremental, load, pipeline, search_update, timings
+from .parallel import Forked, workers
 from .pipeline import DataError, data_dir, hand_over, load_checked
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -131,14 +132,6 @@ def build_site(site_dir: Path, strict: bool = True, config_file: Path = ROOT / "
 def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
     started = time.perf_counter()
     site_dir = (site_dir if site_dir.is_absolute() else ROOT / site_dir).resolve()
-    load.parsed = incremental.load_parsed(site_dir)
-    try:
-        raw, corpus = load_checked()
-    except DataError as error:
-        for problem in error.problems:
-            print(problem, file=sys.stderr)
-        print(f"{len(error.problems)} problem(s) in the data; {_shown(site_dir)} was left as it was.", file=sys.stderr)
-        return 1
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     try:
         lock = _lock(site_dir)
@@ -146,11 +139,34 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         print(busy, file=sys.stderr)
         return 1
     previous_handler = signal.signal(signal.SIGTERM, _terminate_as_exit)  # main thread: the command line
-    scratch = None
+    scratch = linked = linker = None
     try:
         recover(site_dir)
+        record = incremental.load_record(site_dir)
+        if record is not None and record.site == incremental.site_identity(site_dir):
+            # The current site's files, linked by another process while the data is read: most of them
+            # will be kept if only items' wording changed (else the links are thrown away).
+            linked = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", suffix="-linked", dir=site_dir.parent))
+            folders = [url for urls in record.groups.values() for url in urls]
+            names = search_update.index_files(record.search_state) if record.search_state is not None else []
+            linker = Forked(lambda: incremental.link_tree(site_dir, folders, names, linked), fork=workers() > 0)
+        load.parsed = incremental.load_parsed(site_dir)
+        pipeline.template_cache = incremental.cache_folder(site_dir) / "templates"
+        try:
+            raw, corpus = load_checked()
+        except DataError as error:
+            for problem in error.problems:
+                print(problem, file=sys.stderr)
+            print(f"{len(error.problems)} problem(s) in the data; {_shown(site_dir)} was left as it was.", file=sys.stderr)
+            return 1
         keys = incremental.Keys.of(raw, corpus, data_dir(), config_file)
-        plan, why = incremental.plan(site_dir, incremental.load_record(site_dir), keys, corpus)
+        plan, why = incremental.plan(site_dir, record, keys, corpus)
+        timings.phase(f"compared with the last build: {why}")
+        if plan is not None and linker is not None:
+            plan.linked, plan.linker = linked, linker
+        elif linker is not None:
+            linker.stop()
+            plan, why = None, why if plan is None else "the current site's files could not be linked"
         scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         hand_over(corpus, plan=plan)
         incremental.written = None  # the hook's account of this build's pages
@@ -163,13 +179,18 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         if not (scratch / "index.html").is_file() or not (scratch / "404.html").is_file():
             print(f"MkDocs wrote no complete site; {_shown(site_dir)} was left as it was.", file=sys.stderr)
             return 1
-        pages = sum(1 for _ in scratch.rglob("*.html"))
+        pages = sum(name.endswith(".html") for _, _, names in os.walk(scratch) for name in names)
         os.chmod(scratch, 0o755)  # mkdtemp makes it private; a published folder is readable
         incremental.save(site_dir, scratch, keys, load.parsed)
         scratch = swap_in(scratch, site_dir)
+        if scratch is not None:  # the old site: named for what it is while it is deleted in the background
+            scratch = scratch.rename(scratch.with_name(f".{site_dir.name}.old-{os.getpid()}"))
     finally:
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+        if linker is not None:
+            linker.stop()
+        for leftover in (scratch, linked):  # the old site after a swap, or a failed build's folders
+            if leftover is not None:
+                remove_later(leftover)
         signal.signal(signal.SIGTERM, previous_handler)
         os.close(lock)
     how = (f"incremental: {why}, {len(plan.changed and plan.affected)} item(s) that can show them made again"
@@ -177,3 +198,22 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
     print(f"built {_shown(site_dir)}: {len(corpus.documents)} documents, {len(corpus.nodes)} items, {pages} pages "
           f"in {time.perf_counter() - started:.1f} s ({how})")
     return 0
+
+
+def remove_later(path: Path) -> None:
+    """Delete a folder in a detached process (a site of 30,000 files takes a second to delete): the
+    build is done once the new site is in place. Without fork, now. A deletion cut short is finished
+    by the next build (recover)."""
+    try:
+        child = os.fork()
+    except (OSError, AttributeError):
+        shutil.rmtree(path, ignore_errors=True)
+        return
+    if child == 0:  # the child forks the deleter and leaves at once, so that no zombie waits for us
+        try:
+            if os.fork() == 0:
+                os.setsid()
+                shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)

@@ -16,6 +16,7 @@ is a full build, with the reason printed. The suite builds both ways and compare
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import importlib.metadata
@@ -72,6 +73,8 @@ class Plan:
     search: list[str]  # the old build's search entry hashes
     search_state: object = None  # the old build's search_update.State
     affected: set[str] = field(default_factory=set)  # node refs whose wording a page may show
+    linked: Path | None = None  # the tree of links to the current site's files (see link_tree)
+    linker: object = None  # the process making it (parallel.Forked)
 
 
 def site_identity(site_dir: Path) -> tuple:
@@ -221,7 +224,9 @@ written: dict | None = None
 
 
 def entry_hash(entry) -> str:
-    return hashlib.sha1(repr(dataclasses.astuple(entry)).encode()).hexdigest()
+    """A search entry's fields, hashed (the index's update compares them)."""
+    return hashlib.sha1(repr((entry.url, entry.title, entry.text, entry.context, entry.kind, entry.document,
+                              entry.departments)).encode()).hexdigest()
 
 
 def load_record(site_dir: Path) -> Record | None:
@@ -300,27 +305,68 @@ def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> t
                 search_state=record.search_state, affected={n.ref for n in affected}), f"{len(changed)} item(s) changed"
 
 
-def link_files(old_site: Path, names: list[str], target: Path) -> None:
-    """Hard-link these files of the old site into the new one."""
-    made = set()
-    for name in names:
-        folder = os.path.dirname(name)
-        if folder not in made:
-            os.makedirs(target / folder, exist_ok=True)
-            made.add(folder)
-        os.link(old_site / name, target / name)
-
-
-def link_pages(plan: Plan, folders: list[str], target: Path) -> int:
-    """Hard-link the files of the kept pages' folders (not their subfolders) into the new site."""
+def link_tree(old_site: Path, folders: list[str], names: list[str], tree: Path) -> int:
+    """Hard-link, from the current site into `tree`, the files of the recorded pages' folders (not their
+    subfolders: other pages) and the named files. A forked process does it while the data is read;
+    the pages the edit touches are taken out again (`discard`) once the plan knows them."""
+    source, target = str(old_site), str(tree)
+    made = {""}
     linked = 0
-    for folder in folders:
-        source = plan.old_site / folder
-        destination = target / folder
-        os.makedirs(destination, exist_ok=True)
-        with os.scandir(source) as entries:
-            for entry in entries:
-                if entry.is_file(follow_symlinks=False):
-                    os.link(entry.path, destination / entry.name)
-                    linked += 1
+
+    def folder(path: str) -> None:
+        if path not in made:
+            folder(os.path.dirname(path))
+            try:
+                os.mkdir(f"{target}/{path}")
+            except FileExistsError:
+                pass
+            made.add(path)
+
+    for path in folders:
+        path = path.rstrip("/")
+        try:
+            entries = list(os.scandir(f"{source}/{path}"))
+        except FileNotFoundError:
+            continue  # not in the current site: the page is made again (it is not kept: see discard)
+        folder(path)
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                os.link(entry.path, f"{target}/{path}/{entry.name}")
+                linked += 1
+    for name in names:
+        folder(os.path.dirname(name))
+        os.link(f"{source}/{name}", f"{target}/{name}")
+        linked += 1
     return linked
+
+
+def discard(tree: Path, folders: list[str]) -> None:
+    """Take the files of these pages' folders out of the linked tree (they are made again)."""
+    for path in folders:
+        here = tree / path
+        try:
+            entries = list(os.scandir(here))
+        except FileNotFoundError:
+            continue
+        for entry in entries:
+            if entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+        with contextlib.suppress(OSError):  # left when it holds other pages' folders
+            here.rmdir()
+
+
+def merge_into(tree: Path, site_dir: Path) -> None:
+    """Move the linked tree into the new site: a folder the site lacks moves whole (one rename)."""
+    for entry in os.scandir(tree):
+        target = site_dir / entry.name
+        if entry.is_dir(follow_symlinks=False) and target.is_dir():
+            merge_into(Path(entry.path), target)
+        else:
+            os.rename(entry.path, target)
+
+
+def unlinked_write(path: Path, content: bytes) -> None:
+    """Write a file of the new site that may be a link to the current site's: never through the link."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    path.write_bytes(content)

@@ -18,9 +18,7 @@ import hashlib
 import html
 import logging
 import os
-import resource
 import sys
-import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -35,7 +33,7 @@ from mkdocs.structure.pages import Page  # noqa: E402
 from mkdocs.structure.toc import get_toc  # noqa: E402
 from mkdocs.utils import get_build_date  # noqa: E402
 
-from generator import incremental, pipeline, search_update  # noqa: E402
+from generator import incremental, pipeline, render, search_update, timings  # noqa: E402
 from generator.history import data_history  # noqa: E402
 from generator.mkdocs_frame import Frames, page_values  # noqa: E402
 from generator.parallel import Forked, WorkFailed, share, workers  # noqa: E402
@@ -54,21 +52,14 @@ _problems: list[str] = []
 _direct: list[File] = []  # generated pages below the top level: written in on_env, not read by MkDocs
 _writers: list[Forked] = []  # the processes writing them
 _search: Forked | None = None  # the process making the search index
+_open_data: Forked | None = None  # the process making the downloads
 _nav = None
 _ready: dict[str, str] = {}  # bodies fetched to fingerprint them, until the page is built
 # Fingerprints of what the previous build generated. MkDocs loads this hook once per process, so
 # under `mkdocs serve --dirty` an edit rebuilds only the pages whose output changed.
 _fingerprints: dict[str, str] = {}
 SEARCH_PAGE = "search/index.md"
-_started = time.perf_counter()
-
-
-def _phase(name: str) -> None:
-    """IPP_TIMINGS=1: when each phase of the build ends (seconds since the hook was loaded), on stderr."""
-    if os.environ.get("IPP_TIMINGS"):
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        print(f"[{time.perf_counter() - _started:7.2f} s] {name} (process {os.getpid()}, "
-              f"{time.process_time():.2f} s of CPU, peak {peak} MB)", file=sys.stderr)
+_phase = timings.phase  # IPP_TIMINGS=1: when each phase ends, on stderr
 
 
 class _GeneratedFile(File):
@@ -163,7 +154,7 @@ AGGREGATE_PAGES = ("departments/", "years/", "topics/", "coverage/")
 
 
 def on_config(config):
-    global _site, _pages, _renderer, _problems
+    global _site, _pages, _renderer, _problems, _open_data
     folder = str(data_dir().resolve())
     if folder not in [str(Path(p).resolve()) for p in config["watch"]]:
         config["watch"].append(folder)  # `mkdocs serve` on other data (IPP_DATA_DIR) reloads on its edits
@@ -183,6 +174,7 @@ def on_config(config):
     # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
     _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()),
                          site_name=config["site_name"], history=data_history(data_dir()), lazy=True, plan=plan)
+    _open_data = Forked(_renderer.open_data, fork=_forking())  # the downloads, made meanwhile
     _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
     _phase("pages planned")
@@ -234,10 +226,16 @@ def on_files(files, config):
     # the processes forked later do not start with a copy of it (60 MB at 100×). MkDocs knows the
     # files, so links to them resolve.
     site_dir = Path(config["site_dir"])
+    downloads, _site.package = _open_data.result()
+    _site.files.update(downloads)
     _record()
-    if kept:
-        linked = incremental.link_pages(plan, [url for page in kept for url in plan.groups[page.group]], site_dir)
-        _phase(f"{linked} files of {len(kept)} unchanged pages or lists linked")
+    if plan is not None:  # the current site's files, linked meanwhile; the pages made again taken out
+        linked = plan.linker.result()
+        kept_groups = {page.group for page in kept}
+        incremental.discard(plan.linked, [url for group, urls in plan.groups.items() if group not in kept_groups
+                                          for url in urls])
+        incremental.merge_into(plan.linked, site_dir)
+        _phase(f"{linked} files linked, those of {len(kept)} unchanged pages or lists kept")
     _write_files(site_dir, _site.files)
     for path, content in _site.files.items():
         file = _generated_file(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed,
@@ -282,6 +280,9 @@ def _write_search(site_dir: Path) -> tuple[dict, object]:
     if plan is not None and plan.search_state is not None:
         updated = search_update.update(plan.old_site, plan.search, entries, plan.search_state, incremental.entry_hash)
     if updated is None:
+        if plan is not None and plan.search_state is not None:  # the current site's index, linked: not this one
+            for name in search_update.index_files(plan.search_state):
+                (site_dir / name).unlink(missing_ok=True)
         kept: dict = {}
         index, settings = _renderer.search_index(entries, kept)
         _write_files(site_dir, index)
@@ -289,19 +290,20 @@ def _write_search(site_dir: Path) -> tuple[dict, object]:
         _phase("search index written")
     else:
         changed, state = updated
-        _write_files(site_dir, changed)
-        names = search_update.index_files(plan.old_site, state)
-        incremental.link_files(plan.old_site, [n for n in names if n not in changed], site_dir)
+        _write_files(site_dir, changed)  # the other files of the index are the current site's (linked)
+        names = search_update.index_files(state)
         settings = _renderer.search_settings(entries, names)
         _phase(f"search index updated: {len(changed)} files written, {len(names) - len(changed)} kept")
     return settings, state
 
 
 def _write_files(site_dir: Path, files: dict[str, bytes]) -> None:
+    # An incremental build's site holds links to the current site's files: never write through one.
+    write = incremental.unlinked_write if _renderer is not None and _renderer.plan is not None else Path.write_bytes
     for path, content in files.items():
         target = site_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+        write(target, content)
 
 
 def on_nav(nav, config, files):
@@ -317,6 +319,7 @@ def on_env(env, config, files):
         return env
     if not _serving:  # a build's templates do not change while it runs: no file checks per page
         env.auto_reload = _renderer.env.auto_reload = False
+    env.bytecode_cache = render.bytecode_cache(pipeline.template_cache)  # the theme's, compiled once
     documentation = files.documentation_pages(inclusion=InclusionLevel.is_included)
     site_dir = Path(config["site_dir"])
 
@@ -345,6 +348,8 @@ def on_env(env, config, files):
         page.markdown = ""
         _set_meta(page, rendered)
         page.toc = _toc(rendered)
+        if _renderer.plan is not None:  # never write through a link to the current site
+            Path(file.abs_dest_path).unlink(missing_ok=True)
         mkdocs_build._build_page(page, config, documentation, _nav, env, dirty=_dirty)
         if key is not None and not frames.tried(key):
             frames.consider(key, folder, meta, values, Path(file.abs_dest_path).read_text(encoding="utf-8"))
@@ -472,7 +477,7 @@ def on_build_error(error):
     # Pages fingerprinted but never written: the next dirty rebuild must write everything.
     _fingerprints.clear()
     _ready.clear()
-    for process in [*_writers, *([_search] if _search else [])]:
+    for process in [*_writers, *([_search] if _search else []), *([_open_data] if _open_data else [])]:
         process.stop()
 
 

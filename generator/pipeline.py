@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import timings
 from .index import build_corpus
 from .load import Problem, RawData, load_data
 from .model import Corpus
@@ -30,6 +31,9 @@ class DataError(Exception):
 _handed_over: tuple[Path, Corpus] | None = None
 # An incremental build's plan (generator/incremental.py) for the hook, with the corpus; None: a full build.
 handed_plan = None
+# Where `make site` keeps compiled templates between builds (ours and the theme's): Jinja's own cache,
+# which checks each template's source. None: templates are compiled afresh.
+template_cache: Path | None = None
 
 
 def hand_over(corpus: Corpus, folder: Path | None = None, plan=None) -> None:
@@ -50,7 +54,11 @@ def load_corpus(folder: Path | None = None) -> Corpus:
 def load_checked(folder: Path | None = None) -> tuple[RawData, Corpus]:
     """The data as read and as indexed, or DataError with every problem."""
     raw = load_data(folder or data_dir())
+    timings.phase("data read")
     problems = validate(raw)
+    timings.phase("data validated")
     if problems:
         raise DataError(problems)
-    return raw, build_corpus(raw)
+    corpus = build_corpus(raw)
+    timings.phase("data indexed")
+    return raw, corpus

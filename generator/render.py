@@ -17,7 +17,7 @@ from typing import Callable
 
 import jinja2
 
-from . import charts, datapackage, linked_data
+from . import charts, datapackage, linked_data, pipeline
 from .citation import csl_json, gbt7714
 from .feed import FEED_PATH, atom_feed
 from .history import DataHistory
@@ -73,6 +73,17 @@ class RenderedPage:
         return self.html if self.html is not None else self.render()
 
 
+class Deferred:
+    """A page's value made when the page is rendered, not when it is planned (most pages of an
+    incremental build are never rendered)."""
+
+    def __init__(self, make: Callable[[], object]):
+        self.make = make
+
+    def __call__(self):
+        return self.make()
+
+
 @dataclass
 class RenderedSite:
     pages: list[RenderedPage] = field(default_factory=list)
@@ -82,6 +93,7 @@ class RenderedSite:
     # which then fills `search_config`, the settings the search page carries.
     search_entries: list[SearchEntry] = field(default_factory=list)
     search_config: dict = field(default_factory=dict)
+    package: dict = field(default_factory=dict)  # the data package's descriptor (Renderer.open_data)
 
 
 def relative(from_url: str, to_url: str) -> str:
@@ -108,7 +120,7 @@ def _uri(url: str) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _environment(template_dir: Path) -> jinja2.Environment:
+def _environment(template_dir: Path, cache: Path | None) -> jinja2.Environment:
     """One environment per template folder, kept across `mkdocs serve` rebuilds: compiled
     templates are reused and recompiled only when their file changes (auto_reload)."""
     return jinja2.Environment(
@@ -116,7 +128,16 @@ def _environment(template_dir: Path) -> jinja2.Environment:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         auto_reload=True,
+        bytecode_cache=bytecode_cache(cache),
     )
+
+
+def bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between builds in `folder` (a fifth of a second per build otherwise)."""
+    if folder is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class Renderer:
@@ -133,7 +154,7 @@ class Renderer:
         # renders them in worker processes, or one at a time).
         self.lazy = lazy
         self.twins = linked_data.Twins(corpus)
-        self.env = _environment(template_dir)
+        self.env = _environment(template_dir, pipeline.template_cache)
         # The site's public address ("https://…/", "" when unknown: pages then show site paths only).
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.data_date = data_date  # when data/ last changed in version control (None without history)
@@ -182,6 +203,7 @@ class Renderer:
 
         def render() -> str:
             marked: set = set()  # corrections already marked on this page (each is marked once)
+            values = {key: value() if isinstance(value, Deferred) else value for key, value in context.items()}
             return self.env.get_template(template).render(
                 rel=lambda target: relative(url, target),
                 segments=lambda node, paragraph: _segments(node, paragraph, marked),
@@ -197,7 +219,7 @@ class Renderer:
                 data_links={"json": linked_data.JSON_NAME if twin else "", "csv": linked_data.CSV_NAME if csv_twin else ""},
                 history=self.history, day_label=day_label,
                 **({"trail": trail} if trail is not None else {}),
-                **context,
+                **values,
             )
 
         search = None
@@ -256,8 +278,8 @@ class Renderer:
                                "departments": list(dict.fromkeys(r.department.id for r in node.roles))},
                 previous=pages[index - 1] if index else None,
                 next=pages[index + 1] if index + 1 < len(pages) else None,
-                indicator_chart=charts.indicator_chart(rows) if rows else "",
-                citation=self.citation(document, node), csl_path=csl_path(document),
+                indicator_chart=Deferred(lambda rows=rows: charts.indicator_chart(rows)) if rows else "",
+                citation=Deferred(lambda node=node: self.citation(document, node)), csl_path=csl_path(document),
                 text_date=self.history.text_dates.get(node.ref) if self.history else None,
             )
 
@@ -411,14 +433,15 @@ class Renderer:
         site.pages.extend(self.coverage_pages())
         site.pages.extend(self.page("compare.html", d.comparison.url, d.comparison.title, comparison=d.comparison)
                           for d in self.corpus.documents if d.comparison)
-        site.files.update(downloads(self.corpus))
-        package = datapackage.descriptor(self.corpus, site.files, self.site_url)
-        site.files["downloads/datapackage.json"] = datapackage.package_json(package)
-        site.pages.append(self.data_page(package))
+        if self.lazy:  # the site builder makes them (in another process) and hands the package over
+            site.pages.append(self.data_page(Deferred(lambda: site.package)))
+        else:
+            files, site.package = self.open_data()
+            site.files.update(files)
+            site.pages.append(self.data_page(site.package))
         site.pages.append(self.changes_page())
         site.files[FEED_PATH] = self.feed()
         for document in self.corpus.documents:
-            site.files[csl_path(document)] = csl_json(document, self.absolute)
             for name, content in self.sources.get(document.id, []):
                 site.files[f"sources/{name}"] = content
         site.search_entries = [p.search for p in site.pages if p.search]
@@ -430,6 +453,15 @@ class Renderer:
                 site.files.update(page.files() if page.files else {})
         site.pages.append(self.page("search.html", "search/", "搜索", config=site.search_config))
         return site
+
+    def open_data(self) -> tuple[dict[str, bytes], dict]:
+        """The downloads (CSV, JSON, the data package, each document's CSL-JSON) and the package's descriptor."""
+        files = downloads(self.corpus)
+        package = datapackage.descriptor(self.corpus, files, self.site_url)
+        files["downloads/datapackage.json"] = datapackage.package_json(package)
+        for document in self.corpus.documents:
+            files[csl_path(document)] = csl_json(document, self.absolute)
+        return files, package
 
     def search_index(self, entries: list[SearchEntry], kept: dict | None = None) -> tuple[dict[str, bytes], dict]:
         """The search index's files, and the settings the search page carries (shard counts, facets).

@@ -197,7 +197,7 @@ def _update(old_site, old_entries, entries, state, entry_hash):
     return files, State(common, sizes, state.facets)
 
 
-def index_files(site: Path, state: State) -> list[str]:
+def index_files(state: State) -> list[str]:
     """The names of every file of an index with this state (search.build_index writes them)."""
     names = ["search/facets.json", "search/departments.json"]
     names += [f"search/{family}-{number}.json" for family, size in sorted(state.sizes.items())

@@ -36,6 +36,11 @@ def start_build(site_dir: Path, data_dir: Path | None = None) -> subprocess.Pope
 
 
 def leftovers(site_dir: Path) -> list[str]:
+    """What builds left beside the site, once the old sites they replaced are deleted (in the background)."""
+    for _ in range(300):
+        if not any(p.name.startswith(".site.old-") for p in site_dir.parent.iterdir()):
+            break
+        time.sleep(0.1)
     return sorted(p.name for p in site_dir.parent.iterdir()
                   if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.cache"))
 

@@ -76,3 +76,12 @@ def test_an_edit_that_makes_a_gram_common_gives_up(entries, tmp_path):
     assert "璇玑" not in str(entries)
     assert search_update.update(tmp_path, [incremental.entry_hash(e) for e in entries], new_entries, state,
                                 incremental.entry_hash) is None
+
+
+def test_an_entry_hash_covers_every_field(entries):
+    """The update finds changed pages by their entries' hashes: a change in any field must show."""
+    entry = next(e for e in entries if e.departments)
+    for field in dataclasses.fields(entry):
+        value = getattr(entry, field.name)
+        other = dataclasses.replace(entry, **{field.name: value + ["x"] if isinstance(value, list) else value + "x"})
+        assert incremental.entry_hash(other) != incremental.entry_hash(entry), field.name
