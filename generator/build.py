@@ -14,6 +14,7 @@ the build: the adapter collects every WARNING and ERROR MkDocs logs, in any of i
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
@@ -30,7 +31,7 @@ from pathlib import Path
 
 from . import incremental, load, pipeline, search_update, timings
 from .parallel import Forked, workers
-from .pipeline import DataError, data_dir, hand_over, load_checked
+from .pipeline import Checking, DataError, data_dir, hand_over
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -152,14 +153,19 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
             linker = Forked(lambda: incremental.link_tree(site_dir, folders, names, linked), fork=workers() > 0)
         load.parsed = incremental.load_parsed(site_dir)
         pipeline.template_cache = incremental.cache_folder(site_dir) / "templates"
+        checking = Checking(parallel=workers() > 0)
+        keys = None
+        if checking.corpus is not None:  # worked out while the data is validated (of no use if it is not valid)
+            with contextlib.suppress(Exception):
+                keys = incremental.Keys.of(checking.raw, checking.corpus, data_dir(), config_file)
         try:
-            raw, corpus = load_checked()
+            raw, corpus = checking.result()
         except DataError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
             print(f"{len(error.problems)} problem(s) in the data; {_shown(site_dir)} was left as it was.", file=sys.stderr)
             return 1
-        keys = incremental.Keys.of(raw, corpus, data_dir(), config_file)
+        keys = keys or incremental.Keys.of(raw, corpus, data_dir(), config_file)
         plan, why = incremental.plan(site_dir, record, keys, corpus)
         timings.phase(f"compared with the last build: {why}")
         if plan is not None and linker is not None:

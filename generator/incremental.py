@@ -73,6 +73,9 @@ class Plan:
     search: list[str]  # the old build's search entry hashes
     search_state: object = None  # the old build's search_update.State
     affected: set[str] = field(default_factory=set)  # node refs whose wording a page may show
+    # The changed items, everything below them and everything above them (a listing entry of one of
+    # these may show a changed item's wording).
+    near_changed: set[Node] = field(default_factory=set)
     linked: Path | None = None  # the tree of links to the current site's files (see link_tree)
     linker: object = None  # the process making it (parallel.Forked)
 
@@ -208,14 +211,12 @@ def listing_unchanged(plan: Plan | None, url: str, groups) -> bool:
     was recorded, and none of its entries shows a changed item, or an item above or below one."""
     if plan is None or f"list:{url}" not in plan.groups:
         return False
-    changed = plan.changed
+    near = plan.near_changed
     for group in groups:
         for subgroup in group.subgroups:
             for entry in subgroup.entries:
-                for node in nodes_in(entry.value):
-                    if (node.ref in changed or any(a.ref in changed for a in node.ancestors)
-                            or any(d.ref in changed for d in node.walk())):
-                        return False
+                if any(node in near for node in nodes_in(entry.value)):
+                    return False
     return True
 
 
@@ -299,10 +300,15 @@ def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> t
         return None, "items were added, removed, moved or relinked"
     changed = {ref for ref, value in items.items() if record.items[ref] != value}
     affected = affected_nodes(corpus, changed)
+    near = set()
+    for ref in changed:
+        node = corpus.nodes_by_ref[ref]
+        near |= {*node.walk(), *node.ancestors}
     touched = {f"item:{n.url}" for n in affected if n.has_page}
     kept = {group for group in record.groups if group.startswith("item:") and group not in touched}
     return Plan(old_site=site_dir, changed=changed, kept=kept, groups=record.groups, search=record.search,
-                search_state=record.search_state, affected={n.ref for n in affected}), f"{len(changed)} item(s) changed"
+                search_state=record.search_state, affected={n.ref for n in affected}, near_changed=near), \
+        f"{len(changed)} item(s) changed"
 
 
 def link_tree(old_site: Path, folders: list[str], names: list[str], tree: Path) -> int:

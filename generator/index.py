@@ -177,7 +177,14 @@ class YearEntry:
 
 
 def years_of(corpus: Corpus) -> dict[int, YearEntry]:
-    """Every year the documents speak of, computed from their text and metadata."""
+    """Every year the documents speak of, computed from their text and metadata (once per corpus:
+    the year pages and an incremental build's comparison both ask)."""
+    if corpus.years is None:
+        corpus.years = _years_of(corpus)
+    return corpus.years
+
+
+def _years_of(corpus: Corpus) -> dict[int, YearEntry]:
     years: dict[int, YearEntry] = {}
 
     def year(number: int) -> YearEntry:

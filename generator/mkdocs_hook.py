@@ -286,14 +286,13 @@ def _write_search(site_dir: Path) -> tuple[dict, object]:
         kept: dict = {}
         index, settings = _renderer.search_index(entries, kept)
         _write_files(site_dir, index)
-        state = search_update.State(kept["common"], kept["sizes"], search_update.facets(entries))
+        state = search_update.State(kept["common"], kept["sizes"], search_update.facets(entries), settings)
         _phase("search index written")
     else:
         changed, state = updated
         _write_files(site_dir, changed)  # the other files of the index are the current site's (linked)
-        names = search_update.index_files(state)
-        settings = _renderer.search_settings(entries, names)
-        _phase(f"search index updated: {len(changed)} files written, {len(names) - len(changed)} kept")
+        settings = state.settings
+        _phase(f"search index updated: {len(changed)} files written, the others kept")
     return settings, state
 
 

@@ -325,6 +325,7 @@ class Corpus:
     synonyms: list[Synonym] = field(default_factory=list)
     nodes_by_ref: dict[str, Node] = field(default_factory=dict)
     departments_by_name: dict[str, Department] = field(default_factory=dict)
+    years: dict | None = field(default=None, repr=False)  # kept by generator.index.years_of
 
     @property
     def nodes(self) -> list[Node]:

@@ -53,12 +53,42 @@ def load_corpus(folder: Path | None = None) -> Corpus:
 
 def load_checked(folder: Path | None = None) -> tuple[RawData, Corpus]:
     """The data as read and as indexed, or DataError with every problem."""
-    raw = load_data(folder or data_dir())
-    timings.phase("data read")
-    problems = validate(raw)
-    timings.phase("data validated")
-    if problems:
-        raise DataError(problems)
-    corpus = build_corpus(raw)
-    timings.phase("data indexed")
-    return raw, corpus
+    return Checking(folder).result()
+
+
+class Checking:
+    """The data read and indexed while it is validated, in a forked process when `parallel`: what
+    indexing makes of invalid data (even an exception) is thrown away once validation says why.
+    `raw` and `corpus` are there at once (`corpus` None if indexing failed); `result()` waits for
+    the verdict: the data, or DataError with every problem."""
+
+    def __init__(self, folder: Path | None = None, parallel: bool = False):
+        self.raw = load_data(folder or data_dir())
+        timings.phase("data read")
+        self.corpus = self.failure = self.checking = None
+        if not parallel:
+            self.problems = validate(self.raw)
+            timings.phase("data validated")
+            if not self.problems:
+                self.corpus = build_corpus(self.raw)
+                timings.phase("data indexed")
+            return
+        from .parallel import Forked
+
+        raw = self.raw
+        self.checking = Forked(lambda: validate(raw), logger="generator")
+        try:
+            self.corpus = build_corpus(raw)
+        except Exception as error:  # invalid data (validation says why), or a fault of ours (raised then)
+            self.failure = error
+        timings.phase("data indexed")
+
+    def result(self) -> tuple[RawData, Corpus]:
+        if self.checking is not None:
+            self.problems, self.checking = self.checking.result(), None
+            timings.phase("data validated (in another process)")
+        if self.problems:
+            raise DataError(self.problems)
+        if self.failure is not None:
+            raise self.failure
+        return self.raw, self.corpus

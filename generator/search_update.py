@@ -14,13 +14,13 @@ and the build makes the whole index again.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from array import array
 
 from .search import (ALPHABET, MAX_GRAM, SHIFT, TARGET_SHARD_BYTES, TITLE_LIMIT, SearchEntry, _json, _page_list,
-                     _positions, fnv1a, normalise, shards_for, threshold)
+                     _positions, fnv1a, normalise, normalise_all, shards_for, threshold)
 
 _DIGIT = {char: value for value, char in enumerate(ALPHABET)}
 
@@ -32,6 +32,7 @@ class State:
     common: frozenset[str]  # the common grams
     sizes: dict[str, int]  # family ("p", "g") → the size estimate that sets its shard count
     facets: list[tuple]  # each page's kind, document and departments (facets.json, departments.json, "@…")
+    settings: dict = field(default_factory=dict)  # what the search page carries (synonyms.search_config)
 
 
 def facets(entries: list[SearchEntry]) -> list[tuple]:
@@ -146,14 +147,16 @@ def _update(old_site, old_entries, entries, state, entry_hash):
         return shards[name]
 
     sizes = dict(state.sizes)
+    texts: list[tuple[str, str]] = []  # each changed page's text as indexed, before and after
     for page, entry in enumerate(entries):
         if entry_hash(entry) == old_entries[page]:
             continue
         url, title, context, text = json.loads((old_site / f"search/page/{page}.json").read_bytes())
         if url != entry.url:
             raise GiveUp
-        before = grams_of(page_text(title, text), common)
-        after = grams_of(page_text(entry.title, entry.text), common)
+        texts.append((page_text(title, text), page_text(entry.title, entry.text)))
+        before = grams_of(texts[-1][0], common)
+        after = grams_of(texts[-1][1], common)
         for gram in before.keys() | after.keys():
             if before.get(gram) == after.get(gram):
                 continue
@@ -194,7 +197,24 @@ def _update(old_site, old_entries, entries, state, entry_hash):
         raise GiveUp  # the family's shard count changes: every key moves
     for name, table in shards.items():
         files[name] = _json(table)
-    return files, State(common, sizes, state.facets)
+    settings = updated_settings(state.settings, entries, [before for before, _ in texts], [after for _, after in texts])
+    return files, State(common, sizes, state.facets, settings)
+
+
+def updated_settings(settings: dict, entries: list[SearchEntry], before: list[str], after: list[str]) -> dict:
+    """The search page's settings once some pages' text changed (`before`, `after`: their text as indexed,
+    whose NULs no form holds). Only the synonyms depend on the text: whether each form occurs on a page."""
+    printed = None
+    synonyms = {}
+    for form, (term, occurs) in settings["synonyms"].items():
+        if not occurs and any(form in text for text in after):
+            occurs = True
+        elif occurs and any(form in text for text in before):  # perhaps its only page: look at them all
+            if printed is None:
+                printed = normalise_all(text for e in entries for text in (e.title, e.text))
+            occurs = form in printed
+        synonyms[form] = [term, occurs]
+    return {**settings, "synonyms": synonyms}
 
 
 def index_files(state: State) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from .load import Problem
-from .search import MAX_GRAM, TITLE_LIMIT, kinds, normalise, shard_counts
+from .search import MAX_GRAM, TITLE_LIMIT, kinds, normalise, normalise_all, shard_counts
 
 
 def registry_names(department: dict) -> list[str]:
@@ -77,7 +77,7 @@ def _printed_text(departments, documents) -> str:
 
     collect(documents)
     collect(departments)
-    return "|".join(normalise(part) for part in parts)
+    return normalise_all(parts)
 
 
 def expansions(corpus) -> dict[str, str]:
@@ -102,7 +102,7 @@ def search_config(corpus, entries, files) -> dict:
         if entry.document:
             ranges.setdefault(entry.document, [index, index])[1] = index
     named = {d for entry in entries for d in entry.departments}
-    printed = "|".join(normalise(e.title) + "|" + normalise(e.text) for e in entries)
+    printed = normalise_all(text for e in entries for text in (e.title, e.text))
     return {
         # form → [printed term, whether the form itself occurs] (a form that never occurs is not looked up)
         "synonyms": {form: [term, form in printed] for form, term in expansions(corpus).items()},

@@ -372,3 +372,14 @@ def test_first_screen_cost_as_make_bench_measures_it(site, browser, pages):
         if row["query"] != "工信部":
             assert row["status"] == f"共 {len(holding(pages, row['query']))} 个页面包含“{row['query']}”。"
         assert 1 <= row["shown"] <= SCREEN
+
+
+def test_normalising_many_texts_at_once_is_normalising_each():
+    """normalise_all joins texts with NUL and normalises once: it must equal normalising each text."""
+    from generator.search import normalise, normalise_all
+
+    texts = [p.search.text for p in render_site(load_corpus()).pages if p.search][:300]
+    texts += ["ΟΔΟΣ", "Σ", "ΑΣ", "e\u0301", "\u0301x", "Ａ１２", "ﬁ", "", "知识产权", "İstanbul", "ǅ", "Ⅻ", "\u00adx\u00ad"]
+    texts += ["ΑΣ" + "\u0301", "ß", "ΣΑ", "a\u0345", "\u1e9e"]
+    assert normalise_all(texts) == "|".join(normalise(t) for t in texts)
+    assert normalise_all([]) == ""
