@@ -2,8 +2,10 @@
 
 The synthetic corpus is made from the real data (each document's tree repeated N times with
 fresh ids and numbers, references kept inside each copy) and built through the same pipeline,
-in a temporary folder, each size 3 times. Prints, for each size: pages, min and median wall
-seconds, CPU seconds, ms per page (median), peak memory, the largest page of any kind; with
+in a temporary folder, each size 3 times from nothing (full builds), then 3 times after an edit of
+one task (incremental builds). Prints, for each size: pages, min and median wall seconds, CPU
+seconds, ms per page (median), peak memory, the largest page of any kind, the incremental builds'
+min and median and their ratio to a full build's median; with
 --baseline REF the new/old time ratio at 30× (REF built alternately, on its own data made 30
 times as large); `largest page: N KB` and last `scaling ratio: R` (ms per page, medians,
 largest size / 1×).
@@ -85,14 +87,17 @@ def _tree_pss(pid: int) -> int:
     return total
 
 
-def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
+def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT, full: bool = True) -> dict:
     """One `python -m generator build` of `root`'s generator on `data_dir`: wall seconds, CPU seconds,
-    the largest single process's peak RSS and the peak memory of the whole process tree (sampled)."""
+    the largest single process's peak RSS and the peak memory of the whole process tree (sampled), and
+    what it printed. `full`: from an empty folder; else over the site built before (incremental)."""
     import threading
 
     env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root),
            "IPP_BENCH_LARGE_FILES": "1"}  # the 100× plans are larger than a data file may be
-    shutil.rmtree(site_dir, ignore_errors=True)
+    if full:  # from nothing: no site, no record of one (a full build), no templates compiled before
+        shutil.rmtree(site_dir, ignore_errors=True)
+        shutil.rmtree(site_dir.with_name(f".{site_dir.name}.cache"), ignore_errors=True)
     # A child that runs the build and reports its descendants' usage: our own process's
     # RUSAGE_CHILDREN would mix all the builds of this run.
     runner = ("import resource, subprocess, sys, json; r = subprocess.run(sys.argv[1:]); "
@@ -110,7 +115,7 @@ def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    _, stderr = process.communicate()
+    stdout, stderr = process.communicate()
     seconds = time.perf_counter() - started
     sampler.join()
     import json
@@ -118,7 +123,37 @@ def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT) -> dict:
     returncode, cpu, largest = json.loads(stderr.strip().splitlines()[-1])
     if returncode != 0:
         raise SystemExit(stderr)
-    return {"seconds": seconds, "cpu": cpu, "rss": largest, "tree_pss": peak[0]}
+    return {"seconds": seconds, "cpu": cpu, "rss": largest, "tree_pss": peak[0], "output": stdout}
+
+
+# One task's wording corrected (with the note the data requires of a correction), then put back: each
+# step is an editor's edit of one task.
+TASK_EDITS = [
+    ("推动出台《民间文学艺术作品著作权保护条例》。（中央宣传部负责）\n",
+     "推动制定《民间文学艺术作品著作权保护条例》。（中央宣传部负责）\n      notes:\n      - type: correction\n"
+     "        reads: 推动出台《民间\n        published: 推动制定《民间\n        reason: 测试\n        public: 测试\n"),
+]
+
+
+def incremental_builds(data: Path, site_dir: Path, runs: int) -> list[dict]:
+    """`runs` builds over the site built last from `data`, each after one task's edit there (made, undone,
+    made…; put back at the end). Each waits until the site it replaced is deleted (in the background),
+    as an editor's would."""
+    plan = data / "documents" / "plan-2023.yml"
+    original = plan.read_text(encoding="utf-8")
+    before, after = TASK_EDITS[0]
+    assert before in original, "the bench's task edit no longer applies to plan-2023"
+    builds = []
+    for run in range(runs):
+        plan.write_text(original.replace(before, after, 1) if run % 2 == 0 else original, encoding="utf-8")
+        while any(p.name.startswith(f".{site_dir.name}.old-") for p in site_dir.parent.iterdir()):
+            time.sleep(0.1)
+        build = timed_build(data, site_dir, full=False)
+        if "incremental: 1 item(s) changed" not in build["output"]:
+            raise SystemExit(f"the build after one task's edit was not incremental:\n{build['output']}")
+        builds.append(build)
+    plan.write_text(original, encoding="utf-8")
+    return builds
 
 
 def site_facts(data_dir: Path, site_dir: Path) -> dict:
@@ -145,6 +180,8 @@ def measure(data_dir: Path, site_dir: Path, runs: int = 3, baseline: tuple[Path,
             old.append(timed_build(baseline[1], old_site, root=baseline[0]))
             old_pages = sum(1 for _ in old_site.rglob("*.html"))
     row = site_facts(data_dir, site_dir)
+    edits = sorted(b["seconds"] for b in incremental_builds(data_dir, site_dir, runs))
+    row.update(edit_min=edits[0], edit_median=statistics.median(edits))
     seconds = sorted(b["seconds"] for b in builds)
     row.update(runs=runs, min=seconds[0], median=statistics.median(seconds),
                cpu=statistics.median(b["cpu"] for b in builds),
@@ -250,9 +287,10 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(scratch)
         baseline = baseline_tree(args.baseline, scratch) if args.baseline else None
         for factor in factors:
-            data = DATA_DIR
-            if factor != 1:
-                data = scratch / f"data-{factor}"
+            data = scratch / f"data-{factor}"  # the incremental builds edit it
+            if factor == 1:
+                shutil.copytree(DATA_DIR, data)
+            else:
                 make_synthetic(data, factor)
             old = None
             if baseline is not None and factor == 30:  # the old tree on its own data, at the same size
@@ -284,6 +322,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{name} against {args.baseline} ({row['old_pages']} pages of its own data at that size): "
                   f"median {row['old_median']:.1f} s → {row['median']:.1f} s, "
                   f"time new/old {row['median'] / row['old_median']:.2f}")
+    for name, row in rows:
+        print(f"{name} after one task's edit (incremental): min {row['edit_min']:.2f} s, median {row['edit_median']:.2f} s, "
+              f"time incremental/full {row['edit_median'] / row['median']:.2f}")
     if hugo is not None:
         print(f"hugo, {rows[-1][1]['pages']} trivial pages: {hugo:.1f} s "
               f"(ratio to ours {rows[-1][1]['median'] / hugo:.1f})")

@@ -29,8 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import incremental, load, pipeline, search_update, timings
-from .parallel import Forked, workers
+from . import incremental, load, pipeline, timings
+from .parallel import workers
 from .pipeline import Checking, DataError, data_dir, hand_over
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -140,17 +140,11 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         print(busy, file=sys.stderr)
         return 1
     previous_handler = signal.signal(signal.SIGTERM, _terminate_as_exit)  # main thread: the command line
-    scratch = linked = linker = None
+    scratch = linking = None
     try:
         recover(site_dir)
         record = incremental.load_record(site_dir)
-        if record is not None and record.site == incremental.site_identity(site_dir):
-            # The current site's files, linked by another process while the data is read: most of them
-            # will be kept if only items' wording changed (else the links are thrown away).
-            linked = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", suffix="-linked", dir=site_dir.parent))
-            folders = [url for urls in record.groups.values() for url in urls]
-            names = search_update.index_files(record.search_state) if record.search_state is not None else []
-            linker = Forked(lambda: incremental.link_tree(site_dir, folders, names, linked), fork=workers() > 0)
+        linking = incremental.Linking(site_dir, record)  # in another process, while the data is read
         load.parsed = incremental.load_parsed(site_dir)
         pipeline.template_cache = incremental.cache_folder(site_dir) / "templates"
         checking = Checking(parallel=workers() > 0)
@@ -166,13 +160,8 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
             print(f"{len(error.problems)} problem(s) in the data; {_shown(site_dir)} was left as it was.", file=sys.stderr)
             return 1
         keys = keys or incremental.Keys.of(raw, corpus, data_dir(), config_file)
-        plan, why = incremental.plan(site_dir, record, keys, corpus)
+        plan, why = linking.finish(*incremental.plan(site_dir, record, keys, corpus))
         timings.phase(f"compared with the last build: {why}")
-        if plan is not None and linker is not None:
-            plan.linked, plan.linker = linked, linker
-        elif linker is not None:
-            linker.stop()
-            plan, why = None, why if plan is None else "the current site's files could not be linked"
         scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
         hand_over(corpus, plan=plan)
         incremental.written = None  # the hook's account of this build's pages
@@ -192,9 +181,9 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         if scratch is not None:  # the old site: named for what it is while it is deleted in the background
             scratch = scratch.rename(scratch.with_name(f".{site_dir.name}.old-{os.getpid()}"))
     finally:
-        if linker is not None:
-            linker.stop()
-        for leftover in (scratch, linked):  # the old site after a swap, or a failed build's folders
+        if linking is not None:
+            linking.stop()
+        for leftover in (scratch, linking and linking.tree):  # the old site after a swap, a failed build's folders
             if leftover is not None:
                 remove_later(leftover)
         signal.signal(signal.SIGTERM, previous_handler)

@@ -26,10 +26,13 @@ import pickle
 import platform
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import load, search_update
 from .model import Corpus, Document, Node
+from .parallel import Forked, WorkFailed, workers
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSION = 1
@@ -77,7 +80,6 @@ class Plan:
     # these may show a changed item's wording).
     near_changed: set[Node] = field(default_factory=set)
     linked: Path | None = None  # the tree of links to the current site's files (see link_tree)
-    linker: object = None  # the process making it (parallel.Forked)
 
 
 def site_identity(site_dir: Path) -> tuple:
@@ -239,13 +241,13 @@ def load_record(site_dir: Path) -> Record | None:
     return record if isinstance(record, Record) and record.version == VERSION else None
 
 
-def save(site_dir: Path, new_site: Path, keys: Keys, parsed: dict | None) -> None:
+def save(site_dir: Path, new_site: Path, keys: Keys, parsed: load.Parsed | None) -> None:
     """The record of a build about to be swapped in at `site_dir` (it describes `new_site`), and the
     parsed data files. Without the hook's account of the pages (another site builder), no record."""
     folder = cache_folder(site_dir)
     folder.mkdir(exist_ok=True)
     if parsed is not None:
-        _replace(folder / "parsed.pickle", pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL))
+        _replace(folder / "parsed.pickle", pickle.dumps(parsed.now, protocol=pickle.HIGHEST_PROTOCOL))
     if written is None:
         (folder / "record.pickle").unlink(missing_ok=True)
         return
@@ -261,14 +263,14 @@ def _replace(path: Path, content: bytes) -> None:
     temporary.replace(path)
 
 
-def load_parsed(site_dir: Path) -> dict:
+def load_parsed(site_dir: Path) -> load.Parsed:
     """The data files parsed by the last build, by content (generator/load.py `parsed`)."""
     try:
         with open(cache_folder(site_dir) / "parsed.pickle", "rb") as handle:
-            parsed = pickle.load(handle)
+            before = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}
-    return parsed if isinstance(parsed, dict) else {}
+        before = {}
+    return load.Parsed(before if isinstance(before, dict) else {})
 
 
 @dataclass
@@ -311,6 +313,43 @@ def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> t
         f"{len(changed)} item(s) changed"
 
 
+class Linking:
+    """The current site's files linked into a tree by another process while the data is read (link_tree),
+    when the record describes the current site: most of them are kept if only items' wording changed."""
+
+    def __init__(self, site_dir: Path, record: Record | None):
+        self.tree: Path | None = None
+        self.process: Forked | None = None
+        self.failure = "no record of the current site"
+        if record is None or record.site != site_identity(site_dir):
+            return
+        self.tree = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", suffix="-linked", dir=site_dir.parent))
+        folders = [url for urls in record.groups.values() for url in urls]
+        names = search_update.index_files(record.search_state) if record.search_state is not None else []
+        try:
+            self.process = Forked(lambda: link_tree(site_dir, folders, names, self.tree), fork=workers() > 0)
+        except OSError as error:  # linked here and now (no fork), and it failed
+            self.failure = str(error)
+
+    def finish(self, plan: Plan | None, why: str) -> tuple[Plan | None, str]:
+        """The plan with the linked tree; no plan (a full build) when it is not wanted or the links failed."""
+        if plan is None:
+            self.stop()
+            return None, why
+        try:
+            if self.process is None:
+                raise WorkFailed(self.failure)
+            self.process.result()
+        except WorkFailed as failure:  # a file system without hard links, a site changed by hand…
+            return None, f"the current site's files could not be linked ({str(failure).strip().splitlines()[-1]})"
+        plan.linked = self.tree
+        return plan, why
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.stop()
+
+
 def link_tree(old_site: Path, folders: list[str], names: list[str], tree: Path) -> int:
     """Hard-link, from the current site into `tree`, the files of the recorded pages' folders (not their
     subfolders: other pages) and the named files. A forked process does it while the data is read;
@@ -330,10 +369,7 @@ def link_tree(old_site: Path, folders: list[str], names: list[str], tree: Path) 
 
     for path in folders:
         path = path.rstrip("/")
-        try:
-            entries = list(os.scandir(f"{source}/{path}"))
-        except FileNotFoundError:
-            continue  # not in the current site: the page is made again (it is not kept: see discard)
+        entries = list(os.scandir(f"{source}/{path}"))  # missing: the site is not the one recorded (a full build)
         folder(path)
         for entry in entries:
             if entry.is_file(follow_symlinks=False):

@@ -182,8 +182,9 @@ def load_yaml(path: Path, root: Path, problems: list):
         return None
     if parsed is not None:
         digest = hashlib.sha1(data).digest()
-        if name in parsed and parsed[name][0] == digest:
-            return pickle.loads(parsed[name][1])  # a fresh copy: the phases after may change what they get
+        if name in parsed.before and parsed.before[name][0] == digest:
+            parsed.now[name] = parsed.before[name]
+            return pickle.loads(parsed.now[name][1])  # a fresh copy: the phases after may change what they get
     text = _decode(data, name, problems)
     if text is None:
         return None
@@ -211,13 +212,21 @@ def load_yaml(path: Path, root: Path, problems: list):
     if value is None:
         problems.append(Problem(name, 1, "the file holds no data (empty, or only comments)"))
     elif parsed is not None:
-        parsed[name] = (digest, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        parsed.now[name] = (digest, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value
 
 
-# Parsed files by content, when a build keeps them (generator/incremental.py): display name → (SHA-1 of
-# the bytes, the pickled value). A file whose bytes are unchanged is not parsed again.
-parsed: dict[str, tuple[bytes, bytes]] | None = None
+@dataclass
+class Parsed:
+    """Parsed files by content, kept between builds (generator/incremental.py): display name → (SHA-1 of
+    the bytes, the pickled value), of the last build (`before`) and of this one (`now`, what to keep)."""
+
+    before: dict[str, tuple[bytes, bytes]]
+    now: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+
+
+# Set by `make site`: a file whose bytes are unchanged since the last build is not parsed again.
+parsed: Parsed | None = None
 
 
 # What may live under data/ (dot files such as editors' swap files aside). Anything else would be

@@ -230,12 +230,11 @@ def on_files(files, config):
     _site.files.update(downloads)
     _record()
     if plan is not None:  # the current site's files, linked meanwhile; the pages made again taken out
-        linked = plan.linker.result()
         kept_groups = {page.group for page in kept}
         incremental.discard(plan.linked, [url for group, urls in plan.groups.items() if group not in kept_groups
                                           for url in urls])
         incremental.merge_into(plan.linked, site_dir)
-        _phase(f"{linked} files linked, those of {len(kept)} unchanged pages or lists kept")
+        _phase(f"the files of {len(kept)} unchanged pages or lists kept")
     _write_files(site_dir, _site.files)
     for path, content in _site.files.items():
         file = _generated_file(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed,

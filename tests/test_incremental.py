@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 
 import pytest
@@ -191,3 +190,14 @@ def test_every_page_that_reads_an_items_wording_is_made_again_when_it_changes(tm
         remade |= {f"list:{url}" for url, groups in listings.items() if not incremental.listing_unchanged(plan, url, groups)}
         missed += [(group, ref) for group, refs in by_group.items() if ref in refs and group not in remade]
     assert missed == []
+
+
+def test_a_site_changed_by_hand_is_built_again_in_full(built, tmp_path):
+    """A page folder deleted by hand: the current site's files cannot all be linked, so the build is full."""
+    site, data = built
+    for path in (site / "plan-2023" / "t-3").iterdir():
+        path.unlink()
+    (site / "plan-2023" / "t-3").rmdir()
+    output = build(site, data)
+    assert "full build: the current site's files could not be linked" in output, output
+    assert_same_as_full_build(site, data, tmp_path)
