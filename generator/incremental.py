@@ -39,8 +39,8 @@ VERSION = 1
 PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pyyaml", "jieba")
 # Files whose content the site is made of, besides data/ (whose documents are compared item by item).
 CODE_FOLDERS = ("generator", "theme", "content")
-# Item fields that place it: any change there is a change of structure (a full build).
-PLACING_FIELDS = ("id", "kind", "children")
+# What places an item, with its parent and its order: any change there is a change of structure (a full build).
+PLACING_FIELDS = ("id", "kind")
 # Environment variables that change what a build writes.
 SETTINGS = ("SITE_URL", "REPOSITORY_URL")
 
@@ -91,8 +91,11 @@ def site_identity(site_dir: Path) -> tuple:
 
 
 def _hash_files(paths, root: Path, digest) -> None:
+    """Each file's path and content, in order; compiled Python and dot files left out (they change as
+    Python and editors come and go, not what a build writes)."""
     for path in sorted(paths):
-        if path.is_file():
+        parts = path.relative_to(root).parts
+        if path.is_file() and "__pycache__" not in parts and not any(p.startswith(".") for p in parts):
             digest.update(str(path.relative_to(root)).encode() + b"\0")
             digest.update(hashlib.sha1(path.read_bytes()).digest())
 
@@ -154,8 +157,7 @@ def structure_key(raw_documents: list, corpus: Corpus) -> str:
     for document in raw_documents:
         digest.update(_plain({k: v for k, v in document.items() if k != "sections"}).encode())
         for node, parent in walk_raw(document.get("sections")):
-            digest.update(_plain([node.get(k) for k in PLACING_FIELDS if k != "children"]
-                                 + [parent.get("id") if parent else None]).encode())
+            digest.update(_plain([node.get(k) for k in PLACING_FIELDS] + [parent.get("id") if parent else None]).encode())
     for node in corpus.nodes:
         digest.update(repr((
             node.ref, [(r.department.id, r.printed, r.is_lead, r.as_addressee) for r in node.roles],
