@@ -31,6 +31,7 @@ from pathlib import Path
 
 from . import incremental, load, pipeline, timings
 from .parallel import workers
+from .model import Corpus
 from .pipeline import Checking, DataError, data_dir, hand_over
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -145,21 +146,13 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         recover(site_dir)
         record = incremental.load_record(site_dir)
         linking = incremental.Linking(site_dir, record)  # in another process, while the data is read
-        load.parsed = incremental.load_parsed(site_dir)
-        pipeline.template_cache = incremental.cache_folder(site_dir) / "templates"
-        checking = Checking(parallel=workers() > 0)
-        keys = None
-        if checking.corpus is not None:  # worked out while the data is validated (of no use if it is not valid)
-            with contextlib.suppress(Exception):
-                keys = incremental.Keys.of(checking.raw, checking.corpus, data_dir(), config_file)
         try:
-            raw, corpus = checking.result()
+            corpus, keys = _checked_data(site_dir, config_file)
         except DataError as error:
             for problem in error.problems:
                 print(problem, file=sys.stderr)
             print(f"{len(error.problems)} problem(s) in the data; {_shown(site_dir)} was left as it was.", file=sys.stderr)
             return 1
-        keys = keys or incremental.Keys.of(raw, corpus, data_dir(), config_file)
         plan, why = linking.finish(*incremental.plan(site_dir, record, keys, corpus))
         timings.phase(f"compared with the last build: {why}")
         scratch = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", dir=site_dir.parent))
@@ -174,9 +167,9 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         if not (scratch / "index.html").is_file() or not (scratch / "404.html").is_file():
             print(f"MkDocs wrote no complete site; {_shown(site_dir)} was left as it was.", file=sys.stderr)
             return 1
-        pages = sum(name.endswith(".html") for _, _, names in os.walk(scratch) for name in names)
+        pages = (incremental.written or {}).get("pages")
         os.chmod(scratch, 0o755)  # mkdtemp makes it private; a published folder is readable
-        incremental.save(site_dir, scratch, keys, load.parsed)
+        incremental.save(site_dir, scratch, keys)
         scratch = swap_in(scratch, site_dir)
         if scratch is not None:  # the old site: named for what it is while it is deleted in the background
             scratch = scratch.rename(scratch.with_name(f".{site_dir.name}.old-{os.getpid()}"))
@@ -193,6 +186,22 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
     print(f"built {_shown(site_dir)}: {len(corpus.documents)} documents, {len(corpus.nodes)} items, {pages} pages "
           f"in {time.perf_counter() - started:.1f} s ({how})")
     return 0
+
+
+def _checked_data(site_dir: Path, config_file: Path) -> tuple[Corpus, incremental.Keys]:
+    """The corpus, validated, and its keys for the comparison with the last build (DataError if invalid).
+    The data as read is not kept: a big corpus's raw YAML would stay in memory, and in every fork, to the end."""
+    load.parsed = incremental.load_parsed(site_dir)
+    pipeline.template_cache = incremental.cache_folder(site_dir) / "templates"
+    checking = Checking(parallel=workers() > 0)
+    incremental.save_parsed(site_dir, load.parsed)  # keyed on the files' bytes: right whatever happens next
+    load.parsed = None
+    keys = None
+    if checking.corpus is not None:  # worked out while the data is validated (of no use if it is not valid)
+        with contextlib.suppress(Exception):
+            keys = incremental.Keys.of(checking.raw, checking.corpus, data_dir(), config_file)
+    raw, corpus = checking.result()
+    return corpus, keys or incremental.Keys.of(raw, corpus, data_dir(), config_file)
 
 
 def remove_later(path: Path) -> None:

@@ -63,6 +63,7 @@ class Record:
     groups: dict[str, list[str]]
     search: list[str] = field(default_factory=list)  # hash of each search entry, in index order
     search_state: object = None  # what the index's update needs (search_update.State)
+    entries: dict = field(default_factory=dict)  # item page address → its search entry (kept pages keep theirs)
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Plan:
     groups: dict[str, list[str]]  # the old build's groups
     search: list[str]  # the old build's search entry hashes
     search_state: object = None  # the old build's search_update.State
+    entries: dict = field(default_factory=dict)  # the old build's item pages' search entries, by address
     affected: set[str] = field(default_factory=set)  # node refs whose wording a page may show
     # The changed items, everything below them and everything above them (a listing entry of one of
     # these may show a changed item's wording).
@@ -243,18 +245,23 @@ def load_record(site_dir: Path) -> Record | None:
     return record if isinstance(record, Record) and record.version == VERSION else None
 
 
-def save(site_dir: Path, new_site: Path, keys: Keys, parsed: load.Parsed | None) -> None:
-    """The record of a build about to be swapped in at `site_dir` (it describes `new_site`), and the
-    parsed data files. Without the hook's account of the pages (another site builder), no record."""
+def save_parsed(site_dir: Path, parsed: load.Parsed) -> None:
+    """The data files this build parsed, by content, for the next build (generator/load.py `parsed`)."""
+    if parsed.now != parsed.before:
+        cache_folder(site_dir).mkdir(exist_ok=True)
+        _replace(cache_folder(site_dir) / "parsed.pickle", pickle.dumps(parsed.now, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def save(site_dir: Path, new_site: Path, keys: Keys) -> None:
+    """The record of a build about to be swapped in at `site_dir` (it describes `new_site`). Without the
+    hook's account of the pages (another site builder), no record."""
     folder = cache_folder(site_dir)
     folder.mkdir(exist_ok=True)
-    if parsed is not None:
-        _replace(folder / "parsed.pickle", pickle.dumps(parsed.now, protocol=pickle.HIGHEST_PROTOCOL))
     if written is None:
         (folder / "record.pickle").unlink(missing_ok=True)
         return
     record = Record(VERSION, site_identity(new_site), keys.environment, keys.structure, keys.items,
-                    written["groups"], written["search"], written.get("search_state"))
+                    written["groups"], written["search"], written.get("search_state"), written["entries"])
     _replace(folder / "record.pickle", pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -311,6 +318,7 @@ def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> t
     touched = {f"item:{n.url}" for n in affected if n.has_page}
     kept = {group for group in record.groups if group.startswith("item:") and group not in touched}
     return Plan(old_site=site_dir, changed=changed, kept=kept, groups=record.groups, search=record.search,
+                entries=record.entries,
                 search_state=record.search_state, affected={n.ref for n in affected}, near_changed=near), \
         f"{len(changed)} item(s) changed"
 

@@ -18,7 +18,9 @@ import hashlib
 import html
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -53,6 +55,7 @@ _direct: list[File] = []  # generated pages below the top level: written in on_e
 _writers: list[Forked] = []  # the processes writing them
 _search: Forked | None = None  # the process making the search index
 _open_data: Forked | None = None  # the process making the downloads
+_open_data_folder: Path | None = None  # where it writes them, until on_files moves them into the site
 _nav = None
 _ready: dict[str, str] = {}  # bodies fetched to fingerprint them, until the page is built
 # Fingerprints of what the previous build generated. MkDocs loads this hook once per process, so
@@ -154,7 +157,7 @@ AGGREGATE_PAGES = ("departments/", "years/", "topics/", "coverage/")
 
 
 def on_config(config):
-    global _site, _pages, _renderer, _problems, _open_data
+    global _site, _pages, _renderer, _problems, _open_data, _open_data_folder
     folder = str(data_dir().resolve())
     if folder not in [str(Path(p).resolve()) for p in config["watch"]]:
         config["watch"].append(folder)  # `mkdocs serve` on other data (IPP_DATA_DIR) reloads on its edits
@@ -174,7 +177,12 @@ def on_config(config):
     # site_url: mkdocs.yml `!ENV [SITE_URL, ""]` (`mkdocs serve` sets its own address).
     _renderer = Renderer(corpus, site_url=config["site_url"] or "", data_date=last_changed(data_dir()),
                          site_name=config["site_name"], history=data_history(data_dir()), lazy=True, plan=plan)
-    _open_data = Forked(_renderer.open_data, fork=_forking())  # the downloads, made meanwhile
+    # The downloads, made meanwhile by another process, into a folder beside the site's (MkDocs empties
+    # the site's before on_files); moved in by on_files. Only their names and hashes come back.
+    site_dir = Path(config["site_dir"])
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    _open_data_folder = folder = Path(tempfile.mkdtemp(prefix=f"{site_dir.name}-downloads-", dir=site_dir.parent))
+    _open_data = Forked(lambda: _write_open_data(folder), fork=_forking())
     _site = _renderer.render()
     _pages = {page.uri: page for page in _site.pages}
     _phase("pages planned")
@@ -185,7 +193,7 @@ def on_config(config):
 
 
 def on_files(files, config):
-    global _search
+    global _search, _open_data_folder
     # A changed navigation (a document added or renamed), theme or configuration shows on every page.
     theme_files = sorted(Path(config["theme"].custom_dir).rglob("*")) if config["theme"].custom_dir else []
     layout = repr(config["nav"]) + repr([(str(p), p.stat().st_mtime) for p in theme_files if p.is_file()])
@@ -222,12 +230,18 @@ def on_files(files, config):
             _site.files.update(page.files() if page.files else {})
         else:
             _direct.append(file)
-    # Open data: written now, straight into the site folder (MkDocs empties it before on_files), so
-    # the processes forked later do not start with a copy of it (60 MB at 100×). MkDocs knows the
+    # The open data (made by another process) and our other files go straight into the site folder:
+    # the processes forked later do not start with a copy of them (60 MB at 100×). MkDocs knows the
     # files, so links to them resolve.
     site_dir = Path(config["site_dir"])
-    downloads, _site.package = _open_data.result()
-    _site.files.update(downloads)
+    hashes, _site.package = _open_data.result()
+    incremental.merge_into(_open_data_folder, site_dir)
+    _open_data_folder.rmdir()
+    _open_data_folder = None
+    for path, digest in hashes.items():
+        file = _generated_file(config, path, None, digest, everything_changed, site_dir / path)
+        clashes += _claim(owners, file, "the downloads")
+        files.append(file)
     _record()
     if plan is not None:  # the current site's files, linked meanwhile; the pages made again taken out
         kept_groups = {page.group for page in kept}
@@ -246,8 +260,18 @@ def on_files(files, config):
         raise PluginError(f"{len(clashes)} page(s) with the same address:\n" + "\n".join(clashes) +
                           "\nChange one of the ids: every page needs an address of its own.")
     _search = Forked(lambda: _write_search(site_dir), fork=_forking())
+    # The site's HTML pages: MkDocs' (with 404.html), ours below the top level, and those kept.
+    incremental.written["pages"] = (sum(1 for f in files if f.is_documentation_page()) + 1 + len(_direct)
+                                    + sum(len(plan.groups[page.group]) for page in kept))
     _phase("files listed, search index started")
     return files
+
+
+def _write_open_data(folder: Path) -> tuple[dict[str, str], dict]:
+    """The downloads written into `folder`: their hashes by site path, and the data package's descriptor."""
+    files, package = _renderer.open_data()
+    _write_files(folder, files)
+    return {path: hashlib.sha1(content).hexdigest() for path, content in files.items()}, package
 
 
 def _record() -> None:
@@ -264,7 +288,8 @@ def _record() -> None:
                 groups.setdefault(page.group, []).append(page.url)
     for group in top_level:
         groups.pop(group, None)
-    incremental.written = {"groups": groups, "search": [incremental.entry_hash(e) for e in _site.search_entries]}
+    incremental.written = {"groups": groups, "search": [incremental.entry_hash(e) for e in _site.search_entries],
+                           "entries": {p.url: p.search for p in _site.pages if p.group.startswith("item:")}}
 
 
 def _forking() -> bool:
@@ -472,11 +497,15 @@ def _write_sitemap(site_dir: Path, site_url: str) -> None:
 
 
 def on_build_error(error):
+    global _open_data_folder
     # Pages fingerprinted but never written: the next dirty rebuild must write everything.
     _fingerprints.clear()
     _ready.clear()
     for process in [*_writers, *([_search] if _search else []), *([_open_data] if _open_data else [])]:
         process.stop()
+    if _open_data_folder is not None:  # the downloads' folder, not moved into the site
+        shutil.rmtree(_open_data_folder, ignore_errors=True)
+        _open_data_folder = None
 
 
 class _Lines(logging.Handler):

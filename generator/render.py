@@ -264,6 +264,10 @@ class Renderer:
                             trail=[("documents/", "文件"), (document.url, document.short_title), (page.url, f"目录第{page.number}页")])
         pages = [n for n in document.nodes if n.has_page]
         for index, node in enumerate(pages):
+            if self.plan is not None and f"item:{node.url}" in self.plan.kept:  # as the last build made it
+                yield RenderedPage(uri=_uri(node.url), url=node.url, title="", html=None, group=f"item:{node.url}",
+                                   search=self.plan.entries[node.url], kept=True)
+                continue
             trail = [("documents/", "文件"), (document.url, document.short_title)]
             trail += [(a.url, a.heading) for a in node.ancestors] + [(node.url, node.heading)]
             rows = [c for c in node.children if c.kind == "indicator"]

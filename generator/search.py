@@ -79,9 +79,23 @@ _KEPT_OR_BAR = _KeptOrBar()
 
 
 def normalise_all(texts) -> str:
-    """"|".join(normalise(t) for t in texts), in one pass over one string (tens of thousands of
-    strings). NUL separates them: a starter, neither cased nor case-ignorable, so neither NFKC nor
-    lower case reaches across it, and it becomes the bar."""
+    """"|".join(normalise(t) for t in texts), a few thousand texts a pass (tens of thousands of calls
+    cost more than the work; one pass over all of them would hold several copies of the whole text).
+    NUL separates them: a starter, neither cased nor case-ignorable, so neither NFKC nor lower case
+    reaches across it, and it becomes the bar."""
+    parts, batch, size = [], [], 0
+    for text in texts:
+        batch.append(text)
+        size += len(text)
+        if size > 1_000_000:
+            parts.append(_normalise_batch(batch))
+            batch, size = [], 0
+    if batch or not parts:
+        parts.append(_normalise_batch(batch))
+    return "|".join(parts)
+
+
+def _normalise_batch(texts: list[str]) -> str:
     return unicodedata.normalize("NFKC", "\0".join(texts)).lower().translate(_KEPT_OR_BAR)
 
 

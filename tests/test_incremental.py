@@ -27,8 +27,10 @@ def digest(folder: Path) -> dict[str, str]:
 
 
 def build(site: Path, data: Path, **environment) -> str:
+    """A build; the number of pages it reports is the number of HTML files in the site."""
     result = run_build(site, data, **environment)
     assert result.returncode == 0, result.stderr
+    assert f", {sum(1 for _ in site.rglob('*.html'))} pages in " in result.stdout, result.stdout
     return result.stdout
 
 
