@@ -176,9 +176,12 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
     finally:
         if linking is not None:
             linking.stop()
-        for leftover in (scratch, linking and linking.tree):  # the old site after a swap, a failed build's folders
-            if leftover is not None:
-                remove_later(leftover)
+            if linking.tree is not None:  # emptied into the new site, or a failed build's
+                shutil.rmtree(linking.tree, ignore_errors=True)
+        if scratch is not None and scratch.name.startswith(f".{site_dir.name}.old-"):
+            remove_later(scratch)  # the old site, swapped out: deleted in the background
+        elif scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)  # a failed build's
         signal.signal(signal.SIGTERM, previous_handler)
         os.close(lock)
     how = (f"incremental: {why}, {len(plan.changed and plan.affected)} item(s) that can show them made again"
@@ -217,6 +220,12 @@ def remove_later(path: Path) -> None:
         try:
             if os.fork() == 0:
                 os.setsid()
+                # Holding none of the build's files: not the lock (the next build would wait for the
+                # deletion), not its output (a caller reading it to the end would wait too).
+                null = os.open(os.devnull, os.O_RDWR)
+                for standard in (0, 1, 2):
+                    os.dup2(null, standard)
+                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
                 shutil.rmtree(path, ignore_errors=True)
         finally:
             os._exit(0)

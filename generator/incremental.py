@@ -35,7 +35,7 @@ from .model import Corpus, Document, Node
 from .parallel import Forked, WorkFailed, workers
 
 ROOT = Path(__file__).resolve().parent.parent
-VERSION = 1
+VERSION = 2  # of the record's layout: another version's record is not read
 PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pyyaml", "jieba")
 # Files whose content the site is made of, besides data/ (whose documents are compared item by item).
 CODE_FOLDERS = ("generator", "theme", "content")
@@ -64,6 +64,7 @@ class Record:
     search: list[str] = field(default_factory=list)  # hash of each search entry, in index order
     search_state: object = None  # what the index's update needs (search_update.State)
     entries: dict = field(default_factory=dict)  # item page address → its search entry (kept pages keep theirs)
+    files: list[str] = field(default_factory=list)  # files kept whole when their document is unchanged (citations)
 
 
 @dataclass
@@ -77,6 +78,8 @@ class Plan:
     search: list[str]  # the old build's search entry hashes
     search_state: object = None  # the old build's search_update.State
     entries: dict = field(default_factory=dict)  # the old build's item pages' search entries, by address
+    files: list[str] = field(default_factory=list)  # the old build's Record.files, linked
+    documents: set[str] = field(default_factory=set)  # ids of the documents that hold a changed item
     affected: set[str] = field(default_factory=set)  # node refs whose wording a page may show
     # The changed items, everything below them and everything above them (a listing entry of one of
     # these may show a changed item's wording).
@@ -261,7 +264,8 @@ def save(site_dir: Path, new_site: Path, keys: Keys) -> None:
         (folder / "record.pickle").unlink(missing_ok=True)
         return
     record = Record(VERSION, site_identity(new_site), keys.environment, keys.structure, keys.items,
-                    written["groups"], written["search"], written.get("search_state"), written["entries"])
+                    written["groups"], written["search"], written.get("search_state"), written["entries"],
+                    written["files"])
     _replace(folder / "record.pickle", pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -318,7 +322,8 @@ def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> t
     touched = {f"item:{n.url}" for n in affected if n.has_page}
     kept = {group for group in record.groups if group.startswith("item:") and group not in touched}
     return Plan(old_site=site_dir, changed=changed, kept=kept, groups=record.groups, search=record.search,
-                entries=record.entries,
+                entries=record.entries, files=record.files,
+                documents={corpus.nodes_by_ref[ref].document.id for ref in changed},
                 search_state=record.search_state, affected={n.ref for n in affected}, near_changed=near), \
         f"{len(changed)} item(s) changed"
 
@@ -336,6 +341,7 @@ class Linking:
         self.tree = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", suffix="-linked", dir=site_dir.parent))
         folders = [url for urls in record.groups.values() for url in urls]
         names = search_update.index_files(record.search_state) if record.search_state is not None else []
+        names += record.files
         try:
             self.process = Forked(lambda: link_tree(site_dir, folders, names, self.tree), fork=workers() > 0)
         except OSError as error:  # linked here and now (no fork), and it failed
@@ -413,8 +419,9 @@ def merge_into(tree: Path, site_dir: Path) -> None:
         target = site_dir / entry.name
         if entry.is_dir(follow_symlinks=False) and target.is_dir():
             merge_into(Path(entry.path), target)
+            os.rmdir(entry.path)
         else:
-            os.rename(entry.path, target)
+            os.rename(entry.path, target)  # a file replaces the one there (a link to the current site's)
 
 
 def unlinked_write(path: Path, content: bytes) -> None:

@@ -6,6 +6,8 @@ derived here, once; nothing derived is ever typed in the YAML.
 from __future__ import annotations
 
 import os
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -121,30 +123,49 @@ def _attach_references(corpus: Corpus) -> None:
             node.belongs_to.placed_here.append(node)
 
 
-def topic_matches(topic: Topic, node: Node, ref: str, wording: str, any_keyword) -> bool:
-    """Whether the item joins the topic (`ref`: its address; `wording`: its title and wording;
-    `any_keyword(text)`: a match where the text holds one of the topic's keywords, else None)."""
+def topic_matches(topic: Topic, node: Node, ref: str, names_a_keyword: bool) -> bool:
+    """Whether the item joins the topic (`ref`: its address; `names_a_keyword`: its title or wording
+    holds one of the topic's keywords)."""
     if ref in topic.exclude:
         return False
     if ref in topic.include:
         return True
     if node.kind in ("chapter", "section") and node.children:
         return False  # containers join a topic only when named explicitly; their items carry it
-    return any_keyword(wording) is not None
+    return names_a_keyword
 
 
 def _attach_topics(corpus: Corpus) -> None:
-    # Each item's address and wording made once, and all of a topic's keywords looked for in one pass:
-    # once per topic and keyword, this was most of the indexing at 100× the corpus.
-    nodes = [(n, n.ref, n.title + "\n" + n.wording) for n in corpus.nodes]
+    # Every item's title and wording in one string, each topic's keywords looked for in one pass over it
+    # (one search per item and keyword was most of the indexing at 100× the corpus).
+    nodes = corpus.nodes
+    texts = [n.title + "\n" + n.wording for n in nodes]
+    joined = "\0".join(texts)  # no keyword holds NUL (else: item by item), so no match spans two items
+    starts = list(itertools.accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+    place = {n.ref: index for index, n in enumerate(nodes)}
     for topic in corpus.topics:
-        # The schema wants one keyword or more; an empty pattern would match every item.
-        any_keyword = re.compile("|".join(map(re.escape, topic.keywords))).search if topic.keywords else (
-            lambda text: None)
-        topic.items = [n for n, ref, wording in nodes if topic_matches(topic, n, ref, wording, any_keyword)]
+        found = _items_naming(topic.keywords, joined, starts, texts)
+        candidates = sorted(found | {place[ref] for ref in topic.include if ref in place})  # in document order
+        topic.items = [nodes[i] for i in candidates if topic_matches(topic, nodes[i], nodes[i].ref, i in found)]
         topic.items.sort(key=lambda n: n.document.year)  # stable: document order within a year
         for node in topic.items:
             node.topics.append(topic)
+
+
+def _items_naming(keywords: list[str], joined: str, starts: list[int], texts: list[str]) -> set[int]:
+    """The indexes of the texts that hold one of the keywords (none for no keyword: the schema wants one
+    or more, and an empty pattern would match every item)."""
+    if not keywords:
+        return set()
+    pattern = re.compile("|".join(map(re.escape, keywords)))
+    if any("\0" in k for k in keywords):
+        return {index for index, text in enumerate(texts) if pattern.search(text)}
+    found, position = set(), 0
+    while (match := pattern.search(joined, position)) is not None:
+        index = bisect.bisect_right(starts, match.start()) - 1
+        found.add(index)
+        position = starts[index + 1] if index + 1 < len(starts) else len(joined)  # on to the next item
+    return found
 
 
 # A goal paragraph (到2025年，… / 展望2035年，…), a campaign named with its year (“昆仑2023”),

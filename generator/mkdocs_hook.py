@@ -234,14 +234,6 @@ def on_files(files, config):
     # the processes forked later do not start with a copy of them (60 MB at 100×). MkDocs knows the
     # files, so links to them resolve.
     site_dir = Path(config["site_dir"])
-    hashes, _site.package = _open_data.result()
-    incremental.merge_into(_open_data_folder, site_dir)
-    _open_data_folder.rmdir()
-    _open_data_folder = None
-    for path, digest in hashes.items():
-        file = _generated_file(config, path, None, digest, everything_changed, site_dir / path)
-        clashes += _claim(owners, file, "the downloads")
-        files.append(file)
     _record()
     if plan is not None:  # the current site's files, linked meanwhile; the pages made again taken out
         kept_groups = {page.group for page in kept}
@@ -249,6 +241,15 @@ def on_files(files, config):
                                           for url in urls])
         incremental.merge_into(plan.linked, site_dir)
         _phase(f"the files of {len(kept)} unchanged pages or lists kept")
+    hashes, _site.package = _open_data.result()
+    incremental.merge_into(_open_data_folder, site_dir)  # after the links: a file made again replaces its link
+    _open_data_folder.rmdir()
+    _open_data_folder = None
+    # Files kept as they were (an unchanged document's citations) are the site's too.
+    for path, digest in {**dict.fromkeys(plan.files if plan else [], "(kept)"), **hashes}.items():
+        file = _generated_file(config, path, None, digest, everything_changed, site_dir / path)
+        clashes += _claim(owners, file, "the downloads")
+        files.append(file)
     _write_files(site_dir, _site.files)
     for path, content in _site.files.items():
         file = _generated_file(config, path, content, hashlib.sha1(content).hexdigest(), everything_changed,
@@ -289,7 +290,8 @@ def _record() -> None:
     for group in top_level:
         groups.pop(group, None)
     incremental.written = {"groups": groups, "search": [incremental.entry_hash(e) for e in _site.search_entries],
-                           "entries": {p.url: p.search for p in _site.pages if p.group.startswith("item:")}}
+                           "entries": {p.url: p.search for p in _site.pages if p.group.startswith("item:")},
+                           "files": [render.csl_path(d) for d in _renderer.corpus.documents]}
 
 
 def _forking() -> bool:

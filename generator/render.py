@@ -463,8 +463,9 @@ class Renderer:
         files = downloads(self.corpus)
         package = datapackage.descriptor(self.corpus, files, self.site_url)
         files["downloads/datapackage.json"] = datapackage.package_json(package)
-        for document in self.corpus.documents:
-            files[csl_path(document)] = csl_json(document, self.absolute)
+        for document in self.corpus.documents:  # an incremental build keeps the others' (they show only their items)
+            if self.plan is None or document.id in self.plan.documents:
+                files[csl_path(document)] = csl_json(document, self.absolute)
         return files, package
 
     def search_index(self, entries: list[SearchEntry], kept: dict | None = None) -> tuple[dict[str, bytes], dict]:

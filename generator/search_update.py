@@ -207,9 +207,9 @@ def updated_settings(settings: dict, entries: list[SearchEntry], before: list[st
     printed = None
     synonyms = {}
     for form, (term, occurs) in settings["synonyms"].items():
-        if not occurs and any(form in text for text in after):
+        if any(form in text for text in after):
             occurs = True
-        elif occurs and any(form in text for text in before):  # perhaps its only page: look at them all
+        elif occurs and any(form in text for text in before):  # a page lost it, perhaps its only one
             if printed is None:
                 printed = normalise_all(text for e in entries for text in (e.title, e.text))
             occurs = form in printed
