@@ -1,6 +1,6 @@
 # Two commands for a fresh machine: `make site` and `make test`. Every target is phony: after
-# a YAML edit, `make site` always rebuilds (the generator is fast; make's timestamps are not
-# the judge of what changed under data/).
+# a YAML edit, `make site` always runs, and the generator works out what changed (an edit of items'
+# wording makes again only the pages that show them; make's timestamps are not the judge).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
