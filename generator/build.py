@@ -6,11 +6,13 @@
 - every build writes into its own scratch folder `.site.building-XXXX` next to site/;
 - the new site replaces the old in one system call: Linux renameat2(RENAME_EXCHANGE) (macOS:
   renamex_np(RENAME_SWAP)) swaps the two folders, so no instant is without a complete site/;
-- leftovers of killed builds (scratch folders, the old site after a swap) are removed by the
+- the old site, swapped out, is deleted by a detached process holding none of the build's files
+  (not the lock); leftovers of killed builds (scratch folders, an old site) are removed by the
   next build under the lock; a site/ missing next to an old-style `.site.previous` is restored.
 The data is loaded and validated once: MkDocs runs in this process (through the adapter,
-generator/mkdocs_hook.py) and its hook takes the corpus checked here. Any MkDocs warning fails
-the build: the adapter collects every WARNING and ERROR MkDocs logs, in any of its processes.
+generator/mkdocs_hook.py) and its hook takes the corpus checked here, with the plan of an
+incremental build when only items' wording changed (generator/incremental.py). Any MkDocs warning
+fails the build: the adapter collects every WARNING and ERROR MkDocs logs, in any of its processes.
 """
 from __future__ import annotations
 
@@ -30,8 +32,8 @@ import time
 from pathlib import Path
 
 from . import incremental, load, pipeline, timings
-from .parallel import workers
 from .model import Corpus
+from .parallel import workers
 from .pipeline import Checking, DataError, data_dir, hand_over
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,21 +172,20 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         pages = (incremental.written or {}).get("pages")
         os.chmod(scratch, 0o755)  # mkdtemp makes it private; a published folder is readable
         incremental.save(site_dir, scratch, keys)
-        scratch = swap_in(scratch, site_dir)
-        if scratch is not None:  # the old site: named for what it is while it is deleted in the background
-            scratch = scratch.rename(scratch.with_name(f".{site_dir.name}.old-{os.getpid()}"))
+        old_site, scratch = swap_in(scratch, site_dir), None
+        if old_site is not None:  # named for what it is while it is deleted in the background
+            old_site = old_site.rename(old_site.with_name(f".{site_dir.name}.old-{os.getpid()}"))
+            remove_later(old_site)
     finally:
         if linking is not None:
             linking.stop()
             if linking.tree is not None:  # emptied into the new site, or a failed build's
                 shutil.rmtree(linking.tree, ignore_errors=True)
-        if scratch is not None and scratch.name.startswith(f".{site_dir.name}.old-"):
-            remove_later(scratch)  # the old site, swapped out: deleted in the background
-        elif scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)  # a failed build's
+        if scratch is not None:  # a failed build's
+            shutil.rmtree(scratch, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous_handler)
         os.close(lock)
-    how = (f"incremental: {why}, {len(plan.changed and plan.affected)} item(s) that can show them made again"
+    how = (f"incremental: {why}, {len(plan.affected)} item(s) that can show them made again"
            if plan is not None else f"full build: {why}")
     print(f"built {_shown(site_dir)}: {len(corpus.documents)} documents, {len(corpus.nodes)} items, {pages} pages "
           f"in {time.perf_counter() - started:.1f} s ({how})")

@@ -219,7 +219,7 @@ def on_files(files, config):
     plan = _renderer.plan
     kept: list[RenderedPage] = []  # pages an incremental build links from the current site
     for page in _site.pages:
-        if page.kept or (plan is not None and page.group in plan.kept):
+        if page.kept:
             kept.append(page)
             continue
         file = _GeneratedPage.generated(config, page.uri, content=f"<!-- generated: {page.uri} -->\n")
