@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import incremental, load, pipeline, timings
+from . import incremental, load, pipeline, synonyms, timings
 from .model import Corpus
 from .parallel import workers
 from .pipeline import Checking, DataError, data_dir, hand_over
@@ -161,6 +161,7 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         hand_over(corpus, plan=plan)
         incremental.written = None  # the hook's account of this build's pages
         code, problems = _run_mkdocs(config_file, scratch, strict)
+        timings.phase("MkDocs done")
         for line in problems:
             print(line, file=sys.stderr)
         if code != 0 or (strict and problems):
@@ -176,6 +177,7 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         if old_site is not None:  # named for what it is while it is deleted in the background
             old_site = old_site.rename(old_site.with_name(f".{site_dir.name}.old-{os.getpid()}"))
             remove_later(old_site)
+        timings.phase("new site in place")
     finally:
         if linking is not None:
             linking.stop()
@@ -197,9 +199,12 @@ def _checked_data(site_dir: Path, config_file: Path) -> tuple[Corpus, incrementa
     The data as read is not kept: a big corpus's raw YAML would stay in memory, and in every fork, to the end."""
     load.parsed = incremental.load_parsed(site_dir)
     pipeline.template_cache = incremental.cache_folder(site_dir) / "templates"
-    checking = Checking(parallel=workers() > 0)
-    incremental.save_parsed(site_dir, load.parsed)  # keyed on the files' bytes: right whatever happens next
-    load.parsed = None
+    # Kept by the files' bytes, so right whatever happens next; saved by the process that validates.
+    synonyms.printed_by_file = synonyms.PrintedByFile(incremental.load_printed(site_dir), load.parsed.now)
+    checking = Checking(parallel=workers() > 0,
+                        then=lambda: incremental.save_printed(site_dir, synonyms.printed_by_file))
+    incremental.save_parsed(site_dir, load.parsed)
+    load.parsed = synonyms.printed_by_file = None
     keys = None
     if checking.corpus is not None:  # worked out while the data is validated (of no use if it is not valid)
         with contextlib.suppress(Exception):

@@ -276,6 +276,23 @@ def _replace(path: Path, content: bytes) -> None:
     temporary.replace(path)
 
 
+def load_printed(site_dir: Path) -> dict:
+    """Each data file's normalised text as the last build kept it (synonyms.PrintedByFile)."""
+    try:
+        with open(cache_folder(site_dir) / "printed.pickle", "rb") as handle:
+            kept = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def save_printed(site_dir: Path, printed) -> None:
+    if printed is not None and printed.changed:
+        cache_folder(site_dir).mkdir(exist_ok=True)
+        kept = {name: value for name, value in printed.kept.items() if name in printed.digests}
+        _replace(cache_folder(site_dir) / "printed.pickle", pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+
+
 def load_parsed(site_dir: Path) -> load.Parsed:
     """The data files parsed by the last build, by content (generator/load.py `parsed`)."""
     try:

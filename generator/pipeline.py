@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Callable
 
 from . import timings
 from .index import build_corpus
@@ -62,12 +63,14 @@ class Checking:
     `raw` and `corpus` are there at once (`corpus` None if indexing failed); `result()` waits for
     the verdict: the data, or DataError with every problem."""
 
-    def __init__(self, folder: Path | None = None, parallel: bool = False):
+    def __init__(self, folder: Path | None = None, parallel: bool = False, then: Callable[[], None] = lambda: None):
+        """`then()`: run in the validating process once validation is done."""
         self.raw = load_data(folder or data_dir())
         timings.phase("data read")
         self.corpus = self.failure = self.checking = None
         if not parallel:
             self.problems = validate(self.raw)
+            then()
             timings.phase("data validated")
             if not self.problems:
                 self.corpus = build_corpus(self.raw)
@@ -76,7 +79,13 @@ class Checking:
         from .parallel import Forked
 
         raw = self.raw
-        self.checking = Forked(lambda: validate(raw), logger="generator")
+
+        def validated() -> list[Problem]:
+            problems = validate(raw)
+            then()
+            return problems
+
+        self.checking = Forked(validated, logger="generator")
         try:
             self.corpus = build_corpus(raw)
         except Exception as error:  # invalid data (validation says why), or a fault of ours (raised then)

@@ -203,3 +203,26 @@ def test_a_site_changed_by_hand_is_built_again_in_full(built, tmp_path):
     output = build(site, data)
     assert "full build: the current site's files could not be linked" in output, output
     assert_same_as_full_build(site, data, tmp_path)
+
+
+def test_validation_with_the_texts_kept_by_the_last_build_still_finds_every_problem(built):
+    """The synonyms check reuses each file's normalised text from the last build (by the file's bytes):
+    a term printed nowhere is still reported, and so is one whose only occurrence an edit removed."""
+    site, data = built
+    synonyms = data / "synonyms.yml"
+    original = synonyms.read_text(encoding="utf-8")
+    synonyms.write_text(original + "- term: 璇玑玉衡\n  also: [璇玑]\n", encoding="utf-8")
+    result = run_build(site, data)
+    assert result.returncode == 1 and "term '璇玑玉衡' is printed in no document" in result.stderr, result.stderr
+    synonyms.write_text(original, encoding="utf-8")
+    build(site, data)
+    term = "民间文学艺术作品"
+    plan = data / "documents" / "plan-2023.yml"
+    assert sum(p.read_text(encoding="utf-8").count(term) for p in (data / "documents").glob("*.yml")) == 1
+    synonyms.write_text(original + f"- term: {term}\n  also: [民间文艺作品]\n", encoding="utf-8")
+    build(site, data)
+    replace_once(plan, "推动出台《民间文学艺术作品著作权保护条例》。（中央宣传部负责）",
+                 "推动出台《民间文艺作品著作权保护条例》。（中央宣传部负责）\n      notes:\n      - type: correction\n"
+                 "        reads: 民间文学艺术\n        published: 民间文艺\n        reason: 测试。\n        public: 测试。")
+    result = run_build(site, data)
+    assert result.returncode == 1 and f"term '{term}' is printed in no document" in result.stderr, result.stderr
