@@ -200,7 +200,7 @@ def affected_nodes(corpus: Corpus, changed: set[str]) -> set[Node]:
     return found
 
 
-def nodes_in(value, seen: set | None = None) -> list[Node]:
+def nodes_in(value) -> list[Node]:
     """The items a listing entry shows (walking its tuples, lists and records)."""
     if isinstance(value, Node):
         return [value]
