@@ -113,7 +113,7 @@ def _git_head(folder: Path) -> str:
     return result.stdout.strip() if result.returncode == 0 else ""
 
 
-def environment_key(data_dir: Path, config_file: Path, site_url: str) -> str:
+def environment_key(data_dir: Path, config_file: Path) -> str:
     """Everything a page depends on besides the documents' items."""
     digest = hashlib.sha1()
     for folder in CODE_FOLDERS:
@@ -126,7 +126,7 @@ def environment_key(data_dir: Path, config_file: Path, site_url: str) -> str:
             versions.append(importlib.metadata.version(package))
         except importlib.metadata.PackageNotFoundError:
             versions.append("")
-    digest.update(repr((VERSION, sys.version, platform.machine(), versions, site_url,
+    digest.update(repr((VERSION, sys.version, platform.machine(), versions,
                         [os.environ.get(s, "") for s in SETTINGS], str(data_dir.resolve()),
                         _git_head(data_dir))).encode())
     return digest.hexdigest()
@@ -239,68 +239,61 @@ def entry_hash(entry) -> str:
                               entry.departments)).encode()).hexdigest()
 
 
-def load_record(site_dir: Path) -> Record | None:
+def _read(site_dir: Path, name: str, kind: type):
+    """A file of the cache, unpickled, if it holds a `kind`; else None (missing, damaged, another layout)."""
     try:
-        with open(cache_folder(site_dir) / "record.pickle", "rb") as handle:
-            record = pickle.load(handle)
+        with open(cache_folder(site_dir) / name, "rb") as handle:
+            value = pickle.load(handle)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         return None
-    return record if isinstance(record, Record) and record.version == VERSION else None
+    return value if isinstance(value, kind) else None
+
+
+def _write(site_dir: Path, name: str, value) -> None:
+    """Pickled beside, renamed over: a killed build leaves the old file or the new one, never half of one."""
+    path = cache_folder(site_dir) / name
+    path.parent.mkdir(exist_ok=True)
+    temporary = path.with_name(f"{name}.{os.getpid()}")
+    temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    temporary.replace(path)
+
+
+def load_record(site_dir: Path) -> Record | None:
+    record = _read(site_dir, "record.pickle", Record)
+    return record if record is not None and record.version == VERSION else None
 
 
 def save_parsed(site_dir: Path, parsed: load.Parsed) -> None:
     """The data files this build parsed, by content, for the next build (generator/load.py `parsed`)."""
     if parsed.now != parsed.before:
-        cache_folder(site_dir).mkdir(exist_ok=True)
-        _replace(cache_folder(site_dir) / "parsed.pickle", pickle.dumps(parsed.now, protocol=pickle.HIGHEST_PROTOCOL))
+        _write(site_dir, "parsed.pickle", parsed.now)
 
 
 def save(site_dir: Path, new_site: Path, keys: Keys) -> None:
     """The record of a build about to be swapped in at `site_dir` (it describes `new_site`). Without the
     hook's account of the pages (another site builder), no record."""
-    folder = cache_folder(site_dir)
-    folder.mkdir(exist_ok=True)
     if written is None:
-        (folder / "record.pickle").unlink(missing_ok=True)
+        (cache_folder(site_dir) / "record.pickle").unlink(missing_ok=True)
         return
-    record = Record(VERSION, site_identity(new_site), keys.environment, keys.structure, keys.items,
-                    written["groups"], written["search"], written.get("search_state"), written["entries"],
-                    written["files"])
-    _replace(folder / "record.pickle", pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-def _replace(path: Path, content: bytes) -> None:
-    """Written beside, renamed over: a killed build leaves the old file or the new one, never half of one."""
-    temporary = path.with_name(f"{path.name}.{os.getpid()}")
-    temporary.write_bytes(content)
-    temporary.replace(path)
+    _write(site_dir, "record.pickle", Record(
+        VERSION, site_identity(new_site), keys.environment, keys.structure, keys.items, written["groups"],
+        written["search"], written.get("search_state"), written["entries"], written["files"]))
 
 
 def load_printed(site_dir: Path) -> dict:
     """Each data file's normalised text as the last build kept it (synonyms.PrintedByFile)."""
-    try:
-        with open(cache_folder(site_dir) / "printed.pickle", "rb") as handle:
-            kept = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}
-    return kept if isinstance(kept, dict) else {}
+    return _read(site_dir, "printed.pickle", dict) or {}
 
 
 def save_printed(site_dir: Path, printed) -> None:
     if printed is not None and printed.changed:
-        cache_folder(site_dir).mkdir(exist_ok=True)
-        kept = {name: value for name, value in printed.kept.items() if name in printed.digests}
-        _replace(cache_folder(site_dir) / "printed.pickle", pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        _write(site_dir, "printed.pickle", {name: value for name, value in printed.kept.items()
+                                             if name in printed.digests})
 
 
 def load_parsed(site_dir: Path) -> load.Parsed:
     """The data files parsed by the last build, by content (generator/load.py `parsed`)."""
-    try:
-        with open(cache_folder(site_dir) / "parsed.pickle", "rb") as handle:
-            before = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        before = {}
-    return load.Parsed(before if isinstance(before, dict) else {})
+    return load.Parsed(_read(site_dir, "parsed.pickle", dict) or {})
 
 
 @dataclass
@@ -313,7 +306,7 @@ class Keys:
 
     @classmethod
     def of(cls, raw, corpus: Corpus, data_dir: Path, config_file: Path) -> Keys:
-        return cls(environment_key(data_dir, config_file, ""), structure_key(raw.documents, corpus),
+        return cls(environment_key(data_dir, config_file), structure_key(raw.documents, corpus),
                    item_hashes(raw.documents))
 
 
