@@ -200,7 +200,7 @@ def _checked_data(site_dir: Path, config_file: Path) -> tuple[Corpus, incrementa
     load.parsed = incremental.load_parsed(site_dir)
     pipeline.template_cache = incremental.cache_folder(site_dir) / "templates"
     # Kept by the files' bytes, so right whatever happens next; saved by the process that validates.
-    synonyms.printed_by_file = synonyms.PrintedByFile(incremental.load_printed(site_dir), load.parsed.now)
+    synonyms.printed_by_file = synonyms.PrintedByFile(incremental.load_printed(site_dir), load.parsed.digests)
     checking = Checking(parallel=workers() > 0,
                         then=lambda: incremental.save_printed(site_dir, synonyms.printed_by_file))
     incremental.save_parsed(site_dir, load.parsed)

@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load, search_update
+from . import load, load_pieces, search_update
 from .model import Corpus, Document, Node
 from .parallel import Forked, WorkFailed, workers
 
@@ -293,7 +293,8 @@ def save_printed(site_dir: Path, printed) -> None:
 
 def load_parsed(site_dir: Path) -> load.Parsed:
     """The data files parsed by the last build, by content (generator/load.py `parsed`)."""
-    return load.Parsed(_read(site_dir, "parsed.pickle", dict) or {})
+    kept = _read(site_dir, "parsed.pickle", dict) or {}
+    return load.Parsed({name: pieces for name, pieces in kept.items() if isinstance(pieces, load_pieces.Pieces)})
 
 
 @dataclass

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 import hashlib
 import os
-import pickle
 import re
 from pathlib import Path
 
@@ -180,19 +179,25 @@ def load_yaml(path: Path, root: Path, problems: list):
     except OSError as error:
         problems.append(Problem(name, 1, f"cannot be read: {error.strerror or error}"))
         return None
+    before = digest = None
     if parsed is not None:
-        digest = hashlib.sha1(data).digest()
-        if name in parsed.before and parsed.before[name][0] == digest:
-            parsed.now[name] = parsed.before[name]
-            return pickle.loads(parsed.now[name][1])  # a fresh copy: the phases after may change what they get
+        digest = parsed.digests[name] = hashlib.sha1(data).digest()
+        before = parsed.before.get(name)
+        if before is not None and before.digest == digest:
+            parsed.now[name] = before
+            return before.value()
     text = _decode(data, name, problems)
     if text is None:
         return None
     if text.count("[") + text.count("{") > MAX_DEPTH and _flow_depth(text) > MAX_DEPTH:
         problems.append(Problem(name, 1, f"brackets nested deeper than {MAX_DEPTH} levels"))
         return None
-    loader = _Loader(text)
-    loader.source_name = name
+    if before is not None:  # an edited file: only what changed in it is parsed
+        again = load_pieces.reparse(text, before, digest, lambda part, depth: _loader(part, name, depth))
+        if again is not None:
+            value, parsed.now[name] = again
+            return value
+    loader = _loader(text, name)
     try:
         value = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
@@ -212,17 +217,26 @@ def load_yaml(path: Path, root: Path, problems: list):
     if value is None:
         problems.append(Problem(name, 1, "the file holds no data (empty, or only comments)"))
     elif parsed is not None:
-        parsed.now[name] = (digest, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        parsed.now[name] = load_pieces.of_whole(text, value, digest)
     return value
+
+
+def _loader(text: str, name: str, depth: int = 0) -> _Loader:
+    """A loader for a file's text, or for a part of it that lies `depth` levels deep in the file."""
+    loader = _Loader(text)
+    loader.source_name, loader.depth = name, depth
+    return loader
 
 
 @dataclass
 class Parsed:
-    """Parsed files by content, kept between builds (generator/incremental.py): display name → (SHA-1 of
-    the bytes, the pickled value), of the last build (`before`) and of this one (`now`, what to keep)."""
+    """Parsed files kept between builds (generator/incremental.py): display name → the file's pieces
+    (generator/load_pieces.py) of the last build (`before`) and of this one (`now`, what to keep);
+    `digests`: display name → SHA-1 of the bytes read by this build."""
 
-    before: dict[str, tuple[bytes, bytes]]
-    now: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
+    before: dict
+    now: dict = field(default_factory=dict)
+    digests: dict[str, bytes] = field(default_factory=dict)
 
 
 # Set by `make site`: a file whose bytes are unchanged since the last build is not parsed again.
@@ -282,3 +296,6 @@ def load_data(root: Path) -> RawData:
         else:
             raw.problems.append(Problem(display_path(path, root), 1, MISSING[name]))
     return raw
+
+
+from . import load_pieces  # noqa: E402  (it builds on the classes above)
