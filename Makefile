@@ -67,8 +67,10 @@ browser:
 # Leftovers of killed builds are also removed by the next build (the lock file .site.lock stays: a
 # running build may hold it); .site.cache is the last build's record for incremental builds; the .venv
 # only on request.
+# A build's work in the background (deleting the old site, linking the new one's files for the next
+# build) may still be writing for a second or two: removed again until nothing is left.
 clean:
-	rm -rf site .site.building* .site.previous* .site.old* .site.cache
+	@for attempt in 1 2 3 4 5; do rm -rf site .site.building* .site.previous* .site.old* .site.cache && exit 0; sleep 1; done; exit 1
 
 clean-venv:
 	rm -rf $(VENV)

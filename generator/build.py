@@ -7,8 +7,9 @@
 - the new site replaces the old in one system call: Linux renameat2(RENAME_EXCHANGE) (macOS:
   renamex_np(RENAME_SWAP)) swaps the two folders, so no instant is without a complete site/;
 - the old site, swapped out, is deleted by a detached process holding none of the build's files
-  (not the lock); leftovers of killed builds (scratch folders, an old site) are removed by the
-  next build under the lock; a site/ missing next to an old-style `.site.previous` is restored.
+  (not the lock), which first links the new site's files for the next build (generator/background.py);
+  leftovers of killed builds (scratch folders, an old site) are removed by the next build under the
+  lock; a site/ missing next to an old-style `.site.previous` is restored.
 The data is loaded and validated once: MkDocs runs in this process (through the adapter,
 generator/mkdocs_hook.py) and its hook takes the corpus checked here, with the plan of an
 incremental build when only items' wording changed (generator/incremental.py). Any MkDocs warning
@@ -31,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import incremental, load, pipeline, synonyms, timings
+from . import background, incremental, load, pipeline, synonyms, timings
 from .model import Corpus
 from .parallel import workers
 from .pipeline import Checking, DataError, data_dir, hand_over
@@ -143,7 +144,7 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
         print(busy, file=sys.stderr)
         return 1
     previous_handler = signal.signal(signal.SIGTERM, _terminate_as_exit)  # main thread: the command line
-    scratch = linking = None
+    scratch = linking = plan = None
     try:
         recover(site_dir)
         record = incremental.load_record(site_dir)
@@ -172,17 +173,17 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
             return 1
         pages = (incremental.written or {}).get("pages")
         os.chmod(scratch, 0o755)  # mkdtemp makes it private; a published folder is readable
-        incremental.save(site_dir, scratch, keys)
+        record = incremental.save(site_dir, scratch, keys)
         old_site, scratch = swap_in(scratch, site_dir), None
-        if old_site is not None:  # named for what it is while it is deleted in the background
-            old_site = old_site.rename(old_site.with_name(f".{site_dir.name}.old-{os.getpid()}"))
-            remove_later(old_site)
+        _after_swap(site_dir, old_site, record)
         timings.phase("new site in place")
     finally:
         if linking is not None:
             linking.stop()
-            if linking.tree is not None:  # emptied into the new site, or a failed build's
+            if linking.tree is not None and plan is not None:  # emptied into the new site, or a failed build's
                 shutil.rmtree(linking.tree, ignore_errors=True)
+            elif linking.tree is not None and linking.tree.exists():  # not used: all of the current site's files
+                background.remove_later(linking.tree, site_dir, "-unused")
         if scratch is not None:  # a failed build's
             shutil.rmtree(scratch, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous_handler)
@@ -213,26 +214,22 @@ def _checked_data(site_dir: Path, config_file: Path) -> tuple[Corpus, incrementa
     return corpus, keys or incremental.Keys.of(raw, corpus, data_dir(), config_file)
 
 
-def remove_later(path: Path) -> None:
-    """Delete a folder in a detached process (a site of 30,000 files takes a second to delete): the
-    build is done once the new site is in place. Without fork, now. A deletion cut short is finished
-    by the next build (recover)."""
-    try:
-        child = os.fork()
-    except (OSError, AttributeError):
-        shutil.rmtree(path, ignore_errors=True)
-        return
-    if child == 0:  # the child forks the deleter and leaves at once, so that no zombie waits for us
-        try:
-            if os.fork() == 0:
-                os.setsid()
-                # Holding none of the build's files: not the lock (the next build would wait for the
-                # deletion), not its output (a caller reading it to the end would wait too).
-                null = os.open(os.devnull, os.O_RDWR)
-                for standard in (0, 1, 2):
-                    os.dup2(null, standard)
-                os.closerange(3, os.sysconf("SC_OPEN_MAX"))
-                shutil.rmtree(path, ignore_errors=True)
-        finally:
-            os._exit(0)
-    os.waitpid(child, 0)
+def _after_swap(site_dir: Path, old_site: Path | None, record: incremental.Record | None) -> None:
+    """In the background: the new site's files linked for the next build, then the old site deleted."""
+    if old_site is not None:  # named for what it is while it is deleted
+        old_site = old_site.rename(old_site.with_name(f".{site_dir.name}.old-{os.getpid()}"))
+    linking = None
+    if record is not None:  # made here, so that whoever waits for the background work sees it at once
+        linking = incremental.cache_folder(site_dir) / f"linking-{os.getpid()}"
+        linking.mkdir(exist_ok=True)
+
+    def work(prelink: bool = True) -> None:
+        if linking is not None:
+            if prelink:
+                with contextlib.suppress(OSError):
+                    incremental.prelink(site_dir, record, linking)
+            shutil.rmtree(linking, ignore_errors=True)
+        if old_site is not None:
+            shutil.rmtree(old_site, ignore_errors=True)
+
+    background.detach(work, instead=lambda: work(prelink=False))

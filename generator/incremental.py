@@ -24,13 +24,14 @@ import json
 import os
 import pickle
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import load, load_pieces, search_update
+from . import background, load, load_pieces, search_update
 from .model import Corpus, Document, Node
 from .parallel import Forked, WorkFailed, workers
 
@@ -65,6 +66,11 @@ class Record:
     search_state: object = None  # what the index's update needs (search_update.State)
     entries: dict = field(default_factory=dict)  # item page address → its search entry (kept pages keep theirs)
     files: list[str] = field(default_factory=list)  # files kept whole when their document is unchanged (citations)
+
+    def linked_paths(self) -> tuple[list[str], list[str]]:
+        """What a next build may keep of the site: the pages' folders, and other files by name."""
+        names = search_update.index_files(self.search_state) if self.search_state is not None else []
+        return [url for urls in self.groups.values() for url in urls], names + self.files
 
 
 @dataclass
@@ -269,15 +275,16 @@ def save_parsed(site_dir: Path, parsed: load.Parsed) -> None:
         _write(site_dir, "parsed.pickle", parsed.now)
 
 
-def save(site_dir: Path, new_site: Path, keys: Keys) -> None:
+def save(site_dir: Path, new_site: Path, keys: Keys) -> Record | None:
     """The record of a build about to be swapped in at `site_dir` (it describes `new_site`). Without the
     hook's account of the pages (another site builder), no record."""
     if written is None:
         (cache_folder(site_dir) / "record.pickle").unlink(missing_ok=True)
-        return
-    _write(site_dir, "record.pickle", Record(
-        VERSION, site_identity(new_site), keys.environment, keys.structure, keys.items, written["groups"],
-        written["search"], written.get("search_state"), written["entries"], written["files"]))
+        return None
+    record = Record(VERSION, site_identity(new_site), keys.environment, keys.structure, keys.items, written["groups"],
+                    written["search"], written.get("search_state"), written["entries"], written["files"])
+    _write(site_dir, "record.pickle", record)
+    return record
 
 
 def load_printed(site_dir: Path) -> dict:
@@ -340,19 +347,27 @@ def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> t
 
 
 class Linking:
-    """The current site's files linked into a tree by another process while the data is read (link_tree),
-    when the record describes the current site: most of them are kept if only items' wording changed."""
+    """The current site's files linked into a tree, when the record describes the current site: most
+    of them are kept if only items' wording changed. The last build left the tree ready (`prelink`,
+    in the background), or another process links it now, while the data is read (link_tree)."""
 
     def __init__(self, site_dir: Path, record: Record | None):
         self.tree: Path | None = None
         self.process: Forked | None = None
-        self.failure = "no record of the current site"
-        if record is None or record.site != site_identity(site_dir):
+        self.failure: str | None = "no record of the current site"
+        current = record is not None and record.site == site_identity(site_dir)
+        ready = cache_folder(site_dir) / prelinked_name(record.site) if current else None
+        for stale in cache_folder(site_dir).glob("link*-*"):  # trees of other sites, or unfinished
+            if stale != ready:
+                background.remove_later(stale, site_dir, f"-{stale.name}")
+        if not current:
+            return
+        self.failure = None
+        if ready.is_dir():
+            self.tree = ready
             return
         self.tree = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", suffix="-linked", dir=site_dir.parent))
-        folders = [url for urls in record.groups.values() for url in urls]
-        names = search_update.index_files(record.search_state) if record.search_state is not None else []
-        names += record.files
+        folders, names = record.linked_paths()
         try:
             self.process = Forked(lambda: link_tree(site_dir, folders, names, self.tree), fork=workers() > 0)
         except OSError as error:  # linked here and now (no fork), and it failed
@@ -364,9 +379,10 @@ class Linking:
             self.stop()
             return None, why
         try:
-            if self.process is None:
+            if self.failure is not None:
                 raise WorkFailed(self.failure)
-            self.process.result()
+            if self.process is not None:
+                self.process.result()
         except WorkFailed as failure:  # a file system without hard links, a site changed by hand…
             return None, f"the current site's files could not be linked ({str(failure).strip().splitlines()[-1]})"
         plan.linked = self.tree
@@ -375,6 +391,23 @@ class Linking:
     def stop(self) -> None:
         if self.process is not None:
             self.process.stop()
+
+
+def prelinked_name(site: tuple) -> str:
+    """The name, in the cache, of the tree of links to the files of the site whose identity is `site`."""
+    return "linked-" + hashlib.sha1(repr(site).encode()).hexdigest()[:16]
+
+
+def prelink(site_dir: Path, record: Record, work: Path) -> None:
+    """The site's files linked in `work` for the next build (in the background, after the swap); named
+    for the site once complete, or removed."""
+    try:
+        folders, names = record.linked_paths()
+        link_tree(site_dir, folders, names, work)
+        if site_identity(site_dir) == record.site:  # still the site it was linked from
+            work.rename(work.with_name(prelinked_name(record.site)))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def link_tree(old_site: Path, folders: list[str], names: list[str], tree: Path) -> int:

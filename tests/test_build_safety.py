@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_build
+from generator import background
 from generator.build import recover
 
 
@@ -36,9 +37,9 @@ def start_build(site_dir: Path, data_dir: Path | None = None) -> subprocess.Pope
 
 
 def leftovers(site_dir: Path) -> list[str]:
-    """What builds left beside the site, once the old sites they replaced are deleted (in the background)."""
+    """What builds left beside the site, once their work in the background is done (old sites deleted)."""
     for _ in range(300):
-        if not any(p.name.startswith(".site.old-") for p in site_dir.parent.iterdir()):
+        if not background.pending(site_dir):
             break
         time.sleep(0.1)
     return sorted(p.name for p in site_dir.parent.iterdir()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,35 @@ def test_nothing_changed_keeps_every_page(built, tmp_path):
     output = build(site, data)
     assert "incremental: 0 item(s) changed" in output
     assert digest(site) == before
+
+
+def test_each_build_links_its_site_for_the_next_in_the_background(built, tmp_path):
+    """After a build, a process of its own links the new site's files (the next build keeps most of
+    them); what another site or an unfinished process left is removed; nothing is left beside the site."""
+    site, data = built
+
+    def trees() -> list[Path]:
+        return sorted(incremental.cache_folder(site).glob("link*-*"))
+
+    def current() -> Path:
+        record = incremental.load_record(site)
+        [tree] = trees()
+        assert tree.name == incremental.prelinked_name(record.site)
+        page = tree / "plan-2023" / "t-3" / "index.html"
+        assert page.stat().st_ino == (site / "plan-2023" / "t-3" / "index.html").stat().st_ino
+        return tree
+
+    first = current()
+    (incremental.cache_folder(site) / "linking-1").mkdir()  # a process killed while it linked
+    shutil.copytree(first, incremental.cache_folder(site) / "linked-0", copy_function=os.link)  # another site's
+    output = build(site, data)
+    assert "incremental: 0 item(s) changed" in output
+    assert current() != first
+    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site")) == [".site.cache", ".site.lock"]
+    assert "full build" in build(site, data, IPP_FULL_BUILD="1")  # its links unused, and removed
+    current()
+    assert sorted(p.name for p in site.parent.iterdir() if p.name.startswith(".site")) == [".site.cache", ".site.lock"]
+    assert_same_as_full_build(site, data, tmp_path)
 
 
 def test_a_note_edited_on_a_column_and_on_an_indicator_row(built, tmp_path):
@@ -195,11 +225,22 @@ def test_every_page_that_reads_an_items_wording_is_made_again_when_it_changes(tm
 
 
 def test_a_site_changed_by_hand_is_built_again_in_full(built, tmp_path):
-    """A page folder deleted by hand: the current site's files cannot all be linked, so the build is full."""
+    """A page folder deleted by hand: the last build linked the site's files for this one, so the page
+    comes back as it was; without those links, the current site's files cannot all be linked, and the
+    build is full. Both sites are the full build's."""
     site, data = built
-    for path in (site / "plan-2023" / "t-3").iterdir():
-        path.unlink()
-    (site / "plan-2023" / "t-3").rmdir()
+
+    def delete_by_hand():
+        for path in (site / "plan-2023" / "t-3").iterdir():
+            path.unlink()
+        (site / "plan-2023" / "t-3").rmdir()
+
+    delete_by_hand()
+    assert "incremental: 0 item(s) changed" in build(site, data)
+    assert_same_as_full_build(site, data, tmp_path)
+    delete_by_hand()
+    for tree in incremental.cache_folder(site).glob("linked-*"):
+        shutil.rmtree(tree)
     output = build(site, data)
     assert "full build: the current site's files could not be linked" in output, output
     assert_same_as_full_build(site, data, tmp_path)
