@@ -28,6 +28,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,18 +222,21 @@ def nodes_in(value) -> list[Node]:
     raise TypeError(f"a listing entry holds {type(value).__name__}: say which items it shows")
 
 
-def listing_unchanged(plan: Plan | None, url: str, groups) -> bool:
-    """True when an incremental build can keep every page of the list at `url` as it is: the list
-    was recorded, and none of its entries shows a changed item, or an item above or below one."""
-    if plan is None or f"list:{url}" not in plan.groups:
-        return False
-    near = plan.near_changed
+def listed_nodes(groups) -> Iterator[Node]:
+    """The items the entries of a listing's groups show."""
     for group in groups:
         for subgroup in group.subgroups:
             for entry in subgroup.entries:
-                if any(node in near for node in nodes_in(entry.value)):
-                    return False
-    return True
+                yield from nodes_in(entry.value)
+
+
+def listing_unchanged(plan: Plan | None, url: str, shown: Iterable[Node]) -> bool:
+    """True when an incremental build can keep every page of the list at `url` as it is: the list was
+    recorded, and none of the items its entries show (`shown`) is a changed item or lies above or below one."""
+    if plan is None or f"list:{url}" not in plan.groups:
+        return False
+    near = plan.near_changed
+    return not any(node in near for node in shown)
 
 
 # What the hook made of this build's pages (groups, search entries), for the record; set by the hook.

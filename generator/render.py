@@ -13,6 +13,7 @@ import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import Callable
 
 import jinja2
@@ -27,7 +28,7 @@ from .sources import source_texts
 from .contents import contents
 from .search import SearchEntry, build_index
 from .synonyms import search_config, suggestion_terms
-from .incremental import Plan, listing_unchanged
+from .incremental import Plan, listed_nodes, listing_unchanged
 from .index import years_of
 from .listing import BODY_LIMIT, ENTRY_OVERHEAD, PAGE_BUDGET, Entry, Group, Subgroup, paginate
 from .model import KIND_LABELS, Corpus, Document, Node
@@ -304,21 +305,27 @@ class Renderer:
         yield self.page("departments.html", "departments/", "部门", groups=groups, documents=documents,
                         chart=chart, chart_size=chart.count('class="ipp-bar-row"'))
         for department in corpus.departments:
-            groups = []
-            for document in corpus.documents:
-                roles = [r for r in department.roles if r.node.document is document]
-                join = "参与" if document.kind != "task-list" else "责任部门"
-                subgroups = [
-                    ("lead", "牵头", [r.node for r in roles if r.is_lead]),
-                    ("join", join, [r.node for r in roles if not r.is_lead and not r.as_addressee]),
-                    ("addressed", "落实举措的对象", [r.node for r in roles if r.as_addressee]),
-                ]
-                groups.append(Group(f"doc-{document.id}", document.title, [
-                    Subgroup(key, title, [Entry(n, "item", document.id, KIND_LABELS[n.kind], title)
-                                          for n in _unique(nodes)])
-                    for key, title, nodes in subgroups], url=document.url))
+            def groups(department=department) -> list[Group]:
+                by_document: dict[Document, list] = {}
+                for role in department.roles:
+                    by_document.setdefault(role.node.document, []).append(role)
+                groups = []
+                for document in corpus.documents:
+                    roles = by_document.get(document, [])
+                    join = "参与" if document.kind != "task-list" else "责任部门"
+                    subgroups = [
+                        ("lead", "牵头", [r.node for r in roles if r.is_lead]),
+                        ("join", join, [r.node for r in roles if not r.is_lead and not r.as_addressee]),
+                        ("addressed", "落实举措的对象", [r.node for r in roles if r.as_addressee]),
+                    ]
+                    groups.append(Group(f"doc-{document.id}", document.title, [
+                        Subgroup(key, title, [Entry(n, "item", document.id, KIND_LABELS[n.kind], title)
+                                              for n in _unique(nodes)])
+                        for key, title, nodes in subgroups], url=document.url))
+                return groups
+
             yield from self.listing_pages(
-                "department.html", department.url, groups, department.name,
+                "department.html", department.url, groups, department.name, shows=[r.node for r in department.roles],
                 description=f"{department.full_name}在各知识产权规划文件中牵头和参与的条目。",
                 search_text=" ".join([department.full_name, *department.aliases, department.english]),
                 search_context=f"部门 · {department.category_label}", department=department,
@@ -327,17 +334,24 @@ class Renderer:
                             "entity": lambda link, department=department: linked_data.department_entity(department, link)},
                 trail=[("departments/", "部门"), (department.url, department.name)])
 
-    def listing_pages(self, template: str, url: str, groups: list[Group], title: str, search_text: str | None = None,
-                      first_page: dict | None = None, trail: list | None = None, **context) -> list[RenderedPage]:
+    def listing_pages(self, template: str, url: str, groups: list[Group] | Callable[[], list[Group]], title: str,
+                      search_text: str | None = None, first_page: dict | None = None, trail: list | None = None,
+                      shows: Iterable[Node] | None = None, **context) -> list[RenderedPage]:
         """An aggregate list cut into pages; each page's groups make its contents column. `first_page`:
         what only page 1 has (its data twins, its schema.org entity); `trail`: page 1's breadcrumbs.
+        `groups` may be made when needed (a function), with `shows`: every item its entries show.
 
         Entry sizes are estimates: should a page come out over BODY_LIMIT, cut again, smaller."""
-        if listing_unchanged(self.plan, url, groups):  # its first page's search entry, nothing made
+        if callable(groups) and shows is None:
+            groups = groups()
+        if listing_unchanged(self.plan, url, shows if shows is not None else listed_nodes(groups)):
+            # its first page's search entry, nothing made
             page = self.page(template, url, title, search_text=search_text, trail=trail, group=f"list:{url}",
                              **(first_page or {}), **context)
             page.kept = True
             return [page]
+        if callable(groups):
+            groups = groups()
         labels = {d.id: d.short_title for d in self.corpus.documents}
         budget = PAGE_BUDGET
         while True:
@@ -381,10 +395,11 @@ class Renderer:
     def topic_pages(self):
         yield self.page("topics.html", "topics/", "专题", topics=self.corpus.topics)
         for topic in self.corpus.topics:
-            groups = [Group(f"t-{d.id}", f"{d.year}年 · {d.title}", [Subgroup("list", "", [
-                Entry(n, "item", d.id, KIND_LABELS[n.kind]) for n in topic.items if n.document is d])])
-                for d in self.corpus.documents]
-            yield from self.listing_pages("topic.html", topic.url, groups, topic.name, topic=topic,
+            def groups(topic=topic) -> list[Group]:
+                return [Group(f"t-{d.id}", f"{d.year}年 · {d.title}", [Subgroup("list", "", [
+                    Entry(n, "item", d.id, KIND_LABELS[n.kind]) for n in topic.items if n.document is d])])
+                    for d in self.corpus.documents]
+            yield from self.listing_pages("topic.html", topic.url, groups, topic.name, topic=topic, shows=topic.items,
                                           search_text=" ".join([topic.description, *topic.keywords]),
                                           search_context="专题", first_page={"search_facets": {"kind": "专题"}})
 
