@@ -70,15 +70,22 @@ def _leftovers(site_dir: Path) -> list[Path]:
 
 
 def recover(site_dir: Path) -> None:
-    """Clean what killed builds left behind (call with the lock held)."""
+    """Clean what killed builds left behind (call with the lock held). An old site is deleted in the
+    background: the last build's own process may still be at it (a build started at once after another)."""
     previous = site_dir.with_name(f".{site_dir.name}.previous")  # builds before the atomic swap
     if not site_dir.exists() and previous.is_dir() and (previous / "index.html").exists():
         previous.rename(site_dir)
+    old = []
     for leftover in _leftovers(site_dir):
         if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
+            if leftover.name.startswith(f".{site_dir.name}.old-"):
+                old.append(leftover)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
         else:
             leftover.unlink(missing_ok=True)
+    if old:
+        background.detach(lambda: [shutil.rmtree(path, ignore_errors=True) for path in old])
 
 
 def _exchange_function():
