@@ -10,8 +10,12 @@ from pathlib import Path
 def _use_the_projects_environment() -> None:
     """`python -m generator` with a Python that lacks the pinned packages: run again with .venv's
     Python when `make deps` has made it, else say what to do (never a traceback)."""
+    import importlib.util
+
     try:
-        import jinja2, jsonschema, yaml  # noqa: F401
+        import jinja2, yaml  # noqa: F401
+        if importlib.util.find_spec("jsonschema") is None:  # imported only for data with problems
+            raise ModuleNotFoundError("No module named 'jsonschema'")
     except ModuleNotFoundError as error:
         venv = Path(__file__).resolve().parent.parent / ".venv"
         python = venv / "bin" / "python"

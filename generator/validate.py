@@ -11,7 +11,6 @@ import functools
 import json
 from pathlib import Path
 
-import jsonschema
 import jsonschema_rs
 
 from .fidelity import check_fidelity
@@ -45,7 +44,8 @@ def _short(value) -> str:
     return text if len(text) <= 60 else text[:57] + "…" + text[-1]
 
 
-def _describe(error: jsonschema.ValidationError, place: str) -> str:
+def _describe(error, place: str) -> str:
+    """A jsonschema.ValidationError in the editor's words."""
     if error.validator == "required":
         return f"{place}: {error.message.replace(' is a required property', '')} is required"
     if error.validator == "type":
@@ -80,6 +80,8 @@ def _surely_valid(value, schema: dict) -> bool:
 def check_schema(value, schema: dict, file: str) -> list[Problem]:
     if _surely_valid(value, schema):
         return []
+    import jsonschema  # the reference validator, for data with problems only (its import takes 50 ms)
+
     validator = jsonschema.Draft202012Validator(schema)
     problems = []
     for error in validator.iter_errors(value):
