@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -37,10 +38,20 @@ def detach(work: Callable[[], None], instead: Callable[[], None] | None = None) 
     os.waitpid(child, 0)
 
 
-def remove_later(path: Path, site_dir: Path, name: str = "") -> None:
-    """Delete a folder in the background, renamed first beside the site as `.site.old-…` (what it is)."""
-    old = path.rename(site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}{name}"))
-    detach(lambda: shutil.rmtree(old, ignore_errors=True))
+def set_aside(path: Path, site_dir: Path) -> Path:
+    """`path` moved beside the site under a new name `.site.old-…` (what it is now), which is returned."""
+    aside = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.old-", dir=site_dir.parent))
+    path.rename(aside)  # onto the empty folder just made: a name no other folder has
+    return aside
+
+
+def remove_later(path: Path, site_dir: Path) -> None:
+    """Delete a folder in the background, set aside first; if it cannot be, the next build's recover will."""
+    try:
+        aside = set_aside(path, site_dir)
+    except OSError:
+        return
+    detach(lambda: shutil.rmtree(aside, ignore_errors=True))
 
 
 def pending(site_dir: Path) -> list[Path]:

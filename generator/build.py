@@ -190,7 +190,7 @@ def _build_site(site_dir: Path, strict: bool, config_file: Path) -> int:
             if linking.tree is not None and plan is not None:  # emptied into the new site, or a failed build's
                 shutil.rmtree(linking.tree, ignore_errors=True)
             elif linking.tree is not None and linking.tree.exists():  # not used: all of the current site's files
-                background.remove_later(linking.tree, site_dir, "-unused")
+                background.remove_later(linking.tree, site_dir)
         if scratch is not None:  # a failed build's
             shutil.rmtree(scratch, ignore_errors=True)
         signal.signal(signal.SIGTERM, previous_handler)
@@ -222,13 +222,15 @@ def _checked_data(site_dir: Path, config_file: Path) -> tuple[Corpus, incrementa
 
 
 def _after_swap(site_dir: Path, old_site: Path | None, record: incremental.Record | None) -> None:
-    """In the background: the new site's files linked for the next build, then the old site deleted."""
+    """In the background: the new site's files linked for the next build, then the old site deleted.
+    The new site is in place: nothing here can fail the build (the next build cleans up what is left)."""
     if old_site is not None:  # named for what it is while it is deleted
-        old_site = old_site.rename(old_site.with_name(f".{site_dir.name}.old-{os.getpid()}"))
+        with contextlib.suppress(OSError):
+            old_site = background.set_aside(old_site, site_dir)
     linking = None
     if record is not None:  # made here, so that whoever waits for the background work sees it at once
-        linking = incremental.cache_folder(site_dir) / f"linking-{os.getpid()}"
-        linking.mkdir(exist_ok=True)
+        with contextlib.suppress(OSError):
+            linking = Path(tempfile.mkdtemp(prefix="linking-", dir=incremental.cache_folder(site_dir)))
 
     def work(prelink: bool = True) -> None:
         if linking is not None:

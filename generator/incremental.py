@@ -363,14 +363,17 @@ class Linking:
         ready = cache_folder(site_dir) / prelinked_name(record.site) if current else None
         for stale in cache_folder(site_dir).glob("link*-*"):  # trees of other sites, or unfinished
             if stale != ready:
-                background.remove_later(stale, site_dir, f"-{stale.name}")
+                background.remove_later(stale, site_dir)
         if not current:
             return
         self.failure = None
-        if ready.is_dir():
-            self.tree = ready
-            return
         self.tree = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.building-", suffix="-linked", dir=site_dir.parent))
+        if ready.is_dir():
+            # Taken whole, under this build's name: a build killed while it moves the files out leaves
+            # a scratch folder (removed by the next), never a tree that looks ready and lacks files.
+            with contextlib.suppress(OSError):
+                ready.rename(self.tree)  # onto the empty folder just made
+                return
         folders, names = record.linked_paths()
         try:
             self.process = Forked(lambda: link_tree(site_dir, folders, names, self.tree), fork=workers() > 0)
@@ -444,6 +447,14 @@ def link_tree(old_site: Path, folders: list[str], names: list[str], tree: Path) 
         os.link(f"{source}/{name}", f"{target}/{name}")
         linked += 1
     return linked
+
+
+def missing_kept(site_dir: Path, plan: Plan, kept_groups: set[str]) -> list[str]:
+    """What an incremental build keeps of the current site and its new site lacks (links cut short): a
+    site that lacks them is never swapped in."""
+    pages = [f"{url}index.html" for group, urls in plan.groups.items() if group in kept_groups for url in urls]
+    names = search_update.index_files(plan.search_state) if plan.search_state is not None else []
+    return [path for path in pages + names + plan.files if not os.path.exists(site_dir / path)]
 
 
 def discard(tree: Path, folders: list[str]) -> None:

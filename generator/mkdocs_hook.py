@@ -245,6 +245,10 @@ def on_files(files, config):
     incremental.merge_into(_open_data_folder, site_dir)  # after the links: a file made again replaces its link
     _open_data_folder.rmdir()
     _open_data_folder = None
+    missing = incremental.missing_kept(site_dir, plan, kept_groups) if plan is not None else []
+    if missing:
+        raise PluginError(f"{len(missing)} file(s) of the current site were not there to be kept, such as "
+                          f"{missing[0]}; run the build again (it links them from the current site itself)")
     # Files kept as they were (an unchanged document's citations) are the site's too.
     for path, digest in {**dict.fromkeys(plan.files if plan else [], "(kept)"), **hashes}.items():
         file = _generated_file(config, path, None, digest, everything_changed, site_dir / path)

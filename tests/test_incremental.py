@@ -94,6 +94,20 @@ def test_each_build_links_its_site_for_the_next_in_the_background(built, tmp_pat
     assert_same_as_full_build(site, data, tmp_path)
 
 
+def test_a_tree_of_links_that_lacks_files_is_never_published(built, tmp_path):
+    """Should the links made for this build lack a file (cut short somehow), the build stops, the site
+    stays as it was, and the next build links the files itself."""
+    site, data = built
+    before = digest(site)
+    [tree] = incremental.cache_folder(site).glob("linked-*")
+    (tree / "plan-2023" / "t-3" / "index.html").unlink()
+    result = run_build(site, data)
+    assert result.returncode != 0 and "were not there to be kept, such as plan-2023/t-3/index.html" in result.stderr
+    assert digest(site) == before
+    assert "incremental: 0 item(s) changed" in build(site, data)
+    assert digest(site) == before
+
+
 def test_a_note_edited_on_a_column_and_on_an_indicator_row(built, tmp_path):
     """Notes are wording of the site's own: on a 专栏 (a page of its own, linked from its section and
     from tasks), then on an indicator row (shown on its section's page)."""
