@@ -11,9 +11,9 @@ import datetime
 import functools
 import urllib.parse
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Callable
 
 import jinja2
