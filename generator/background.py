@@ -4,7 +4,8 @@ replaced (30,000 files take a second), linking the new site's files for the next
 The process holds none of the build's files: not the lock (the next build would wait for it), not
 its output (a caller reading that to the end would wait too). While it works, something beside the
 site says so (`pending`): a folder `.site.old-*`, or `.site.cache/linking-*`. A next build started
-meanwhile does without what it has not finished, and removes what it left (build.recover).
+meanwhile does without what it has not finished, and removes what it left (build.recover,
+incremental.Linking).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -60,3 +62,11 @@ def pending(site_dir: Path) -> list[Path]:
         if site_dir.parent.exists() else []
     cache = site_dir.with_name(f".{site_dir.name}.cache")
     return old + (list(cache.glob("linking-*")) if cache.is_dir() else [])
+
+
+def wait(site_dir: Path, seconds: float = 60) -> None:
+    """Until the background work of the builds of `site_dir` is done, or `seconds` have passed (a process
+    killed while it worked leaves its folder for the next build to remove)."""
+    deadline = time.monotonic() + seconds
+    while pending(site_dir) and time.monotonic() < deadline:
+        time.sleep(0.05)

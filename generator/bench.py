@@ -95,8 +95,8 @@ def timed_build(data_dir: Path, site_dir: Path, root: Path = ROOT, full: bool = 
     `wait`: for the last build's work in the background first, as an editor's next build would find it done."""
     import threading
 
-    while wait and background.pending(site_dir):  # the old site deleted, the new one's files linked
-        time.sleep(0.1)
+    if wait:  # the old site deleted, the new one's files linked
+        background.wait(site_dir)
     env = {**os.environ, "IPP_DATA_DIR": str(data_dir), "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root),
            "IPP_BENCH_LARGE_FILES": "1"}  # the 100× plans are larger than a data file may be
     if full:  # from nothing: no site, no record of one (a full build), no templates compiled before
@@ -302,8 +302,8 @@ def main(argv: list[str] | None = None) -> int:
             row = measure(data, scratch / f"site-{factor}", args.runs, old)
             rows.append((f"{factor}×", row))
             print(f"measured {factor}×: {row}", file=sys.stderr, flush=True)  # kept should a later size fail
-            while background.pending(scratch / f"site-{factor}") or background.pending(scratch / f"site-{factor}-old"):
-                time.sleep(0.1)
+            background.wait(scratch / f"site-{factor}")
+            background.wait(scratch / f"site-{factor}-old")
             shutil.rmtree(scratch / f"site-{factor}", ignore_errors=True)
             shutil.rmtree(scratch / f"site-{factor}-old", ignore_errors=True)
         latencies = []

@@ -1,9 +1,9 @@
 """A data file parsed again after an edit: only the chapters whose lines changed are parsed.
 
-Document files are written as a mapping whose `sections:` lists the chapters as a block sequence, one
-`- ` line opening each (at column 0, or indented alike). A chapter's lines parse alone to the value they have inside the
-file (its line numbers move by where it starts), and the rest of the file, the chapters' lines left
-empty, parses to the mapping around them. So a build keeps each chapter parsed (by the SHA-1 of its
+Document files are written as a mapping whose `sections:` lists the chapters as a block sequence,
+one `- ` line opening each (at column 0, or indented alike). A chapter's lines parse alone to the
+value they have inside the file (its line numbers move by where it starts), and the rest of the
+file, the chapters' lines left empty, parses to the mapping around them. So a build keeps each chapter parsed (by the SHA-1 of its
 text) and the next one parses only the chapters it has not seen. Anything unusual (a parse error, a
 chapter that is not one value, a `sections:` that is not the file's key) and the caller parses the
 whole file as before: every message an editor reads comes from the whole file.
@@ -25,6 +25,8 @@ OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
 
 @dataclass
 class Chapter:
+    """One chapter of a file as parsed, and where it stands in the file now."""
+
     digest: bytes  # of its text
     start: int  # index of its first line in the file
     pickled: bytes  # its value, its lines as they were when it started at index `at`

@@ -8,7 +8,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -26,16 +25,8 @@ def run_build(site_dir: Path, data_dir: Path | None = None, **environment: str) 
         env["IPP_DATA_DIR"] = str(data_dir)
     result = subprocess.run([sys.executable, "-m", "generator", "build", "--site-dir", str(site_dir)],
                             cwd=ROOT, env=env, capture_output=True, text=True)
-    wait_for_background(site_dir)
+    background.wait(site_dir)  # its work in the background done: the next build finds the new site's files linked
     return result
-
-
-def wait_for_background(site_dir: Path) -> None:
-    """Until the build's work in the background is done (the next build finds the new site's files linked)."""
-    for _ in range(600):
-        if not background.pending(site_dir):
-            return
-        time.sleep(0.05)
 
 
 def run_check(data_dir: Path) -> subprocess.CompletedProcess:

@@ -38,10 +38,7 @@ def start_build(site_dir: Path, data_dir: Path | None = None) -> subprocess.Pope
 
 def leftovers(site_dir: Path) -> list[str]:
     """What builds left beside the site, once their work in the background is done (old sites deleted)."""
-    for _ in range(300):
-        if not background.pending(site_dir):
-            break
-        time.sleep(0.1)
+    background.wait(site_dir, 30)
     return sorted(p.name for p in site_dir.parent.iterdir()
                   if p.name.startswith(".site.") and p.name not in (".site.lock", ".site.cache"))
 
