@@ -113,6 +113,10 @@ def of_whole(text: str, value, digest: bytes) -> Pieces:
     if cut is None or not isinstance(sections, LocatedList) or value.line_of("sections") != cut.key + 1 \
             or len(sections) != len(cut.chapters) or sections.line != cut.chapters[0][0] + 1:
         return Pieces(digest, whole=_pickled(value))
+    last_start, last_text = cut.chapters[-1]
+    stops = [start for start, _ in cut.chapters[1:]] + [last_start + last_text.count("\n") + 1]
+    if any(not start < line <= stop for (start, _), line, stop in zip(cut.chapters, sections.item_lines, stops)):
+        return Pieces(digest, whole=_pickled(value))  # each value must begin within its chapter's lines
     head = LocatedDict(value)
     head.file, head.line, head.key_lines = value.file, value.line, value.key_lines
     head["sections"] = None
