@@ -194,7 +194,7 @@ def check_fidelity(documents: dict, known: set, root: Path, schema: dict) -> lis
         problems += found
         if not found:
             rules.setdefault(entry["document"], []).append(SourceRule.from_entry(entry))
-        elif isinstance(entry.get("document"), str):
+        elif isinstance(entry, dict) and isinstance(entry.get("document"), str):  # not one of a mapping's fields
             unsure.add(entry["document"])
     for doc_id, own in rules.items():
         document = documents.get(doc_id)

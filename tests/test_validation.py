@@ -40,6 +40,15 @@ def test_yaml_syntax_error(data_copy):
     assert line <= reported <= line + 2
 
 
+def test_a_provenance_file_that_is_not_a_mapping(data_copy):
+    """Found by the fuzz test: a source's provenance file holding one word (a text, not fields) is a
+    problem on its line, not a traceback."""
+    path = data_copy / "sources" / "000_57584c3c22bced92.yml"
+    path.write_text("# yaml-language-server: $schema=../schema/source.schema.json\nf\n", encoding="utf-8")
+    problems = problems_for(data_copy)
+    assert any(p.startswith("data/sources/000_57584c3c22bced92.yml:") for p in problems), problems
+
+
 def test_unknown_field(data_copy):
     line = edit(data_copy, PLAN, "      kind: task\n", "      kind: task\n      lead_department: 国家知识产权局\n") + 1
     assert f"data/{PLAN}:{line}: t-1: unknown field 'lead_department'" in problems_for(data_copy)
