@@ -68,10 +68,12 @@ class Record:
     entries: dict = field(default_factory=dict)  # item page address → its search entry (kept pages keep theirs)
     files: list[str] = field(default_factory=list)  # files kept whole when their document is unchanged (citations)
 
-    def linked_paths(self) -> tuple[list[str], list[str]]:
-        """What a next build may keep of the site: the pages' folders, and other files by name."""
+    def linked_paths(self, groups: Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+        """What a next build may keep of the site: the folders of the pages of `groups` (all by default),
+        and other files by name."""
         names = search_update.index_files(self.search_state) if self.search_state is not None else []
-        return [url for urls in self.groups.values() for url in urls], names + self.files
+        chosen = self.groups.values() if groups is None else (self.groups[group] for group in groups)
+        return [url for urls in chosen for url in urls], names + self.files
 
 
 @dataclass
@@ -81,11 +83,7 @@ class Plan:
     old_site: Path
     changed: set[str]
     kept: set[str]  # item pages ("item:" + address) linked from the old site; lists are judged by listing_unchanged
-    groups: dict[str, list[str]]  # the old build's groups
-    search: list[str]  # the old build's search entry hashes
-    search_state: object = None  # the old build's search_update.State
-    entries: dict = field(default_factory=dict)  # the old build's item pages' search entries, by address
-    files: list[str] = field(default_factory=list)  # the old build's Record.files, linked
+    record: Record  # the last build's: its groups, search entries and index, kept files
     documents: set[str] = field(default_factory=set)  # ids of the documents that hold a changed item
     affected: set[str] = field(default_factory=set)  # node refs whose wording a page may show
     # The changed items, everything below them and everything above them (a listing entry of one of
@@ -233,7 +231,7 @@ def listed_nodes(groups) -> Iterator[Node]:
 def listing_unchanged(plan: Plan | None, url: str, shown: Iterable[Node]) -> bool:
     """True when an incremental build can keep every page of the list at `url` as it is: the list was
     recorded, and none of the items its entries show (`shown`) is a changed item or lies above or below one."""
-    if plan is None or f"list:{url}" not in plan.groups:
+    if plan is None or f"list:{url}" not in plan.record.groups:
         return False
     near = plan.near_changed
     return not any(node in near for node in shown)
@@ -343,11 +341,9 @@ def plan(site_dir: Path, record: Record | None, keys: Keys, corpus: Corpus) -> t
         near |= {*node.walk(), *node.ancestors}
     touched = {f"item:{n.url}" for n in affected if n.has_page}
     kept = {group for group in record.groups if group.startswith("item:") and group not in touched}
-    return Plan(old_site=site_dir, changed=changed, kept=kept, groups=record.groups, search=record.search,
-                entries=record.entries, files=record.files,
+    return Plan(old_site=site_dir, changed=changed, kept=kept, record=record,
                 documents={corpus.nodes_by_ref[ref].document.id for ref in changed},
-                search_state=record.search_state, affected={n.ref for n in affected}, near_changed=near), \
-        f"{len(changed)} item(s) changed"
+                affected={n.ref for n in affected}, near_changed=near), f"{len(changed)} item(s) changed"
 
 
 class Linking:
@@ -452,9 +448,8 @@ def link_tree(old_site: Path, folders: list[str], names: list[str], tree: Path) 
 def missing_kept(site_dir: Path, plan: Plan, kept_groups: set[str]) -> list[str]:
     """What an incremental build keeps of the current site and its new site lacks (links cut short): a
     site that lacks them is never swapped in."""
-    pages = [f"{url}index.html" for group, urls in plan.groups.items() if group in kept_groups for url in urls]
-    names = search_update.index_files(plan.search_state) if plan.search_state is not None else []
-    return [path for path in pages + names + plan.files if not os.path.exists(site_dir / path)]
+    folders, names = plan.record.linked_paths(kept_groups)
+    return [path for path in [f"{url}index.html" for url in folders] + names if not os.path.exists(site_dir / path)]
 
 
 def discard(tree: Path, folders: list[str]) -> None:

@@ -237,7 +237,7 @@ def on_files(files, config):
     _record()
     if plan is not None:  # the current site's files, linked meanwhile; the pages made again taken out
         kept_groups = {page.group for page in kept}
-        incremental.discard(plan.linked, [url for group, urls in plan.groups.items() if group not in kept_groups
+        incremental.discard(plan.linked, [url for group, urls in plan.record.groups.items() if group not in kept_groups
                                           for url in urls])
         incremental.merge_into(plan.linked, site_dir)
         _phase(f"the files of {len(kept)} unchanged pages or lists kept")
@@ -250,7 +250,7 @@ def on_files(files, config):
         raise PluginError(f"{len(missing)} file(s) of the current site were not there to be kept, such as "
                           f"{missing[0]}; run the build again (it links them from the current site itself)")
     # Files kept as they were (an unchanged document's citations) are the site's too.
-    for path, digest in {**dict.fromkeys(plan.files if plan else [], "(kept)"), **hashes}.items():
+    for path, digest in {**dict.fromkeys(plan.record.files if plan else [], "(kept)"), **hashes}.items():
         file = _generated_file(config, path, None, digest, everything_changed, site_dir / path)
         clashes += _claim(owners, file, "the downloads")
         files.append(file)
@@ -267,7 +267,7 @@ def on_files(files, config):
     _search = Forked(lambda: _write_search(site_dir), fork=_forking())
     # The site's HTML pages: MkDocs' (with 404.html), ours below the top level, and those kept.
     incremental.written["pages"] = (sum(1 for f in files if f.is_documentation_page()) + 1 + len(_direct)
-                                    + sum(len(plan.groups[page.group]) for page in kept))
+                                    + sum(len(plan.record.groups[page.group]) for page in kept))
     _phase("files listed, search index started")
     return files
 
@@ -288,7 +288,7 @@ def _record() -> None:
             if _through_mkdocs(page):
                 top_level.add(page.group)  # a list that starts on a MkDocs page is always made again
             elif page.kept:
-                groups[page.group] = _renderer.plan.groups[page.group]
+                groups[page.group] = _renderer.plan.record.groups[page.group]
             else:
                 groups.setdefault(page.group, []).append(page.url)
     for group in top_level:
@@ -307,11 +307,12 @@ def _write_search(site_dir: Path) -> tuple[dict, object]:
     update the index returned. An incremental build updates the current site's index when it can."""
     plan, entries = _renderer.plan, _site.search_entries
     updated = None
-    if plan is not None and plan.search_state is not None:
-        updated = search_update.update(plan.old_site, plan.search, entries, plan.search_state, incremental.entry_hash)
+    current = plan.record.search_state if plan is not None else None  # the current site's index
+    if current is not None:
+        updated = search_update.update(plan.old_site, plan.record.search, entries, current, incremental.entry_hash)
     if updated is None:
-        if plan is not None and plan.search_state is not None:  # the current site's index, linked: not this one
-            for name in search_update.index_files(plan.search_state):
+        if current is not None:  # the current site's index, linked: not this one
+            for name in search_update.index_files(current):
                 (site_dir / name).unlink(missing_ok=True)
         kept: dict = {}
         index, settings = _renderer.search_index(entries, kept)

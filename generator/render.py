@@ -267,7 +267,7 @@ class Renderer:
         for index, node in enumerate(pages):
             if self.plan is not None and f"item:{node.url}" in self.plan.kept:  # as the last build made it
                 yield RenderedPage(uri=_uri(node.url), url=node.url, title="", html=None, group=f"item:{node.url}",
-                                   search=self.plan.entries[node.url], kept=True)
+                                   search=self.plan.record.entries[node.url], kept=True)
                 continue
             trail = [("documents/", "文件"), (document.url, document.short_title)]
             trail += [(a.url, a.heading) for a in node.ancestors] + [(node.url, node.heading)]

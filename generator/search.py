@@ -95,6 +95,12 @@ def normalise_all(texts) -> str:
     return "|".join(parts)
 
 
+def printed_text(entries) -> str:
+    """The pages' titles and texts, normalised and joined by bars: what a search form is looked for in
+    (whether it occurs on any page, for the synonyms' settings)."""
+    return normalise_all(text for entry in entries for text in (entry.title, entry.text))
+
+
 def _normalise_batch(texts: list[str]) -> str:
     return unicodedata.normalize("NFKC", "\0".join(texts)).lower().translate(_KEPT_OR_BAR)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from array import array
 
 from .search import (ALPHABET, MAX_GRAM, SHIFT, TARGET_SHARD_BYTES, TITLE_LIMIT, SearchEntry, _json, _page_list,
-                     _positions, fnv1a, normalise, normalise_all, shards_for, threshold)
+                     _positions, fnv1a, normalise, printed_text, shards_for, threshold)
 
 _DIGIT = {char: value for value, char in enumerate(ALPHABET)}
 
@@ -211,7 +211,7 @@ def updated_settings(settings: dict, entries: list[SearchEntry], before: list[st
             occurs = True
         elif occurs and any(form in text for text in before):  # a page lost it, perhaps its only one
             if printed is None:
-                printed = normalise_all(text for e in entries for text in (e.title, e.text))
+                printed = printed_text(entries)
             occurs = form in printed
         synonyms[form] = [term, occurs]
     return {**settings, "synonyms": synonyms}

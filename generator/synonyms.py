@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from .load import Problem
-from .search import MAX_GRAM, TITLE_LIMIT, kinds, normalise, normalise_all, shard_counts
+from .search import MAX_GRAM, TITLE_LIMIT, kinds, normalise, normalise_all, printed_text, shard_counts
 
 
 def registry_names(department: dict) -> list[str]:
@@ -126,7 +126,7 @@ def search_config(corpus, entries, files) -> dict:
         if entry.document:
             ranges.setdefault(entry.document, [index, index])[1] = index
     named = {d for entry in entries for d in entry.departments}
-    printed = normalise_all(text for e in entries for text in (e.title, e.text))
+    printed = printed_text(entries)
     return {
         # form → [printed term, whether the form itself occurs] (a form that never occurs is not looked up)
         "synonyms": {form: [term, form in printed] for form, term in expansions(corpus).items()},
